@@ -1,0 +1,28 @@
+# Two commands do everything on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test screenshots bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,models]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py gui
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# Regenerates the pictures in the README from a fresh workspace of the seed articles.
+screenshots: $(STAMP)
+	rm -rf build/screens && mkdir -p build/screens docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) main.py gui --db build/screens/demo.db --annotator ana \
+		--doc 000_0757fb7f7850cbb7 --screenshot docs/screenshots/article.png
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,171 @@
+"""Document import: .txt files, folders of them, and JSONL lines of {"text": ..., "meta": {...}}.
+
+Text is decoded (UTF-8 with or without BOM, or an encoding the user names), CRLF and lone CR become
+LF, and the language is detected offline. Each input is checked whole before anything is stored;
+refused inputs are reported with their reason and the rest goes in. Documents are stored in
+batches, each one transaction, so a killed import leaves whole documents only and a second run
+completes it (re-importing a text is a no-op, by its SHA-256).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotations.errors import InputRefused
+from annotations.language import detect_language
+from annotations.store import Store
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+BATCH = 500
+MAX_TITLE = 200
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)
+    refused: list[InputRefused] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+def decode(data: bytes, source: str, encoding: str | None = None) -> str:
+    """Bytes to stored text: BOM dropped, newlines made LF; refuses empty, binary and undecodable data."""
+    if not data.strip():
+        raise InputRefused(source, "the file is empty")
+    if b"\x00" in data:
+        raise InputRefused(source, "binary data (it contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        if not encoding:
+            raise InputRefused(
+                source,
+                f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
+                "if you know the encoding, import again with --encoding (for example --encoding latin-1)",
+            ) from None
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as e2:
+            raise InputRefused(source, f"cannot be decoded as {encoding} ({e2})") from None
+    return normalise_text(text)
+
+
+def normalise_text(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def make_document(text: str, name: str, source: str, meta: dict | None = None, lang: str = "auto") -> dict:
+    meta = dict(meta or {})
+    if not text.strip():
+        raise InputRefused(source, "the text is empty")
+    if "\x00" in text:
+        raise InputRefused(source, "the text contains NUL characters")
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        title = next((line.strip() for line in text.splitlines() if line.strip()), name)
+    published = meta.get("published") or meta.get("date")
+    return {
+        "name": name,
+        "title": title[:MAX_TITLE],
+        "text": text,
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "lang": detect_language(text) if lang == "auto" else lang,
+        "meta": meta,
+        "published": published if isinstance(published, str) else None,
+        "source": source,
+    }
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named directly, and the text and JSONL files inside named folders (sorted, recursive)."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES and not p.name.startswith(".")
+            )
+        else:
+            yield path
+
+
+def read_inputs(paths: Iterable[str | Path], lang: str = "auto", encoding: str | None = None) -> Iterator[dict | InputRefused]:
+    """Every document the paths hold, or the reason an input was refused, in order."""
+    for path in expand_paths(paths):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            yield InputRefused(str(path), "no such file or folder")
+            continue
+        except OSError as e:
+            yield InputRefused(str(path), f"cannot be read ({e.strerror})")
+            continue
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            yield from _read_jsonl(path, data, lang, encoding)
+            continue
+        try:
+            yield make_document(decode(data, str(path), encoding), path.stem, str(path), lang=lang)
+        except InputRefused as e:
+            yield e
+
+
+def _read_jsonl(path: Path, data: bytes, lang: str, encoding: str | None) -> Iterator[dict | InputRefused]:
+    try:
+        text = decode(data, str(path), encoding)
+    except InputRefused as e:
+        yield e
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        source = f"{path}:line {number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield InputRefused(source, f"not valid JSON ({e.msg})")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            yield InputRefused(source, 'expected an object with a string "text"')
+            continue
+        meta = record.get("meta", {})
+        if not isinstance(meta, dict):
+            yield InputRefused(source, '"meta" must be an object')
+            continue
+        name = meta.get("name") or record.get("name") or meta.get("id") or f"{path.stem}-{number}"
+        try:
+            yield make_document(normalise_text(record["text"]), str(name), source, meta, lang)
+        except InputRefused as e:
+            yield e
+
+
+def import_paths(store: Store, paths: Iterable[str | Path], lang: str = "auto",
+                 encoding: str | None = None, progress=None) -> ImportReport:
+    """Import everything the paths hold; `progress`, if given, is called with each document's name."""
+    report = ImportReport()
+    batch: list[dict] = []
+
+    def flush() -> None:
+        added, present = store.add_documents(batch)
+        report.added.extend(doc["name"] for doc in added)
+        report.present.extend(doc["name"] for doc in present)
+        batch.clear()
+
+    for item in read_inputs(paths, lang, encoding):
+        if isinstance(item, InputRefused):
+            report.refused.append(item)
+        else:
+            batch.append(item)
+        if progress:
+            progress(item)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    return report

@@ -1,0 +1,323 @@
+"""The workspace database: one SQLite file, opened through sqlite-utils.
+
+WAL mode, foreign keys on, a busy timeout, versioned migrations, and every multi-row write in one
+`BEGIN IMMEDIATE` transaction (`Store.write()`), so two processes on one file queue instead of
+failing and a killed process leaves nothing half-written.
+
+Curators never overwrite a suggestion: a decision on a suggested span or claim creates the
+curator's own row that points at it (`based_on`), so who decided what is always recoverable; every
+change is also appended to the audit log with its before and after.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from annotations.errors import DatabaseError, NotFound
+
+MIGRATION_SET = "claimdesk"
+migrations = Migrations(MIGRATION_SET)
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE,
+            lang TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            published TEXT,
+            source TEXT,
+            imported_at TEXT NOT NULL
+        );
+        CREATE INDEX documents_name ON documents(name);
+        CREATE INDEX documents_lang ON documents(lang);
+
+        CREATE TABLE document_progress (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('in_progress', 'done')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, annotator)
+        );
+
+        CREATE TABLE schemas (
+            hash TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            text TEXT NOT NULL,
+            first_used_at TEXT NOT NULL
+        );
+
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            kb_id TEXT,
+            origin TEXT NOT NULL CHECK (origin IN ('model', 'rules', 'kb', 'curator', 'import')),
+            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'corrected', 'rejected', 'gold')),
+            annotator TEXT NOT NULL,
+            based_on INTEGER REFERENCES spans(id),
+            schema_hash TEXT REFERENCES schemas(hash),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX spans_doc ON spans(doc_id, start);
+        CREATE INDEX spans_status ON spans(status);
+        CREATE INDEX spans_annotator ON spans(annotator);
+        CREATE INDEX spans_based_on ON spans(based_on);
+
+        CREATE TABLE claims (
+            id TEXT PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('model', 'rules', 'kb', 'curator', 'import')),
+            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'corrected', 'rejected', 'gold')),
+            annotator TEXT NOT NULL,
+            based_on TEXT REFERENCES claims(id),
+            evidence_start INTEGER,
+            evidence_end INTEGER,
+            confidence REAL,
+            note TEXT,
+            schema_hash TEXT REFERENCES schemas(hash),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX claims_doc ON claims(doc_id);
+        CREATE INDEX claims_status ON claims(status);
+        CREATE INDEX claims_annotator ON claims(annotator);
+        CREATE INDEX claims_type ON claims(type);
+        CREATE INDEX claims_based_on ON claims(based_on);
+
+        CREATE TABLE claim_slots (
+            id INTEGER PRIMARY KEY,
+            claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            slot TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            start INTEGER,
+            "end" INTEGER,
+            text TEXT NOT NULL,
+            label TEXT,
+            kb_id TEXT,
+            value TEXT
+        );
+        CREATE INDEX claim_slots_claim ON claim_slots(claim_id);
+
+        CREATE TABLE kb_entities (
+            kb_id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            label TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE kb_aliases (
+            alias TEXT NOT NULL,
+            kb_id TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (alias, kb_id)
+        );
+
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            action TEXT NOT NULL,
+            doc_id INTEGER,
+            item TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            undone_by INTEGER
+        );
+        CREATE INDEX audit_annotator ON audit(annotator, id);
+        """
+    )
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    name: str
+    title: str
+    text: str
+    sha256: str
+    lang: str
+    meta: dict
+    published: str | None
+
+
+class Store:
+    """An open workspace database. One per thread; open another for a worker."""
+
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 10_000):
+        self.path = Path(path)
+        _refuse_non_sqlite(self.path)
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=busy_timeout_ms / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as e:
+            raise DatabaseError(f"{self.path}: cannot open as a SQLite database ({e})") from None
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction, taken with BEGIN IMMEDIATE so that no read inside it can turn
+        into a lock error at commit; nested calls become savepoints."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        for attempt in range(5):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e) or attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        try:
+            yield self.db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        try:
+            tables = set(self.db.table_names())
+        except sqlite3.DatabaseError as e:
+            raise DatabaseError(f"{self.path}: the file is not a usable SQLite database ({e})") from None
+        applied = {m.name for m in migrations.applied(self.db)} if Migrations.migrations_table in tables else set()
+        if tables - {Migrations.migrations_table} and not applied:
+            raise DatabaseError(f"{self.path}: this SQLite file is not a Claimdesk database (it has tables {', '.join(sorted(tables)[:5])})")
+        known = {m.name for m in migrations._migrations}
+        if applied - known:
+            raise DatabaseError(
+                f"{self.path}: written by a newer version of Claimdesk (migrations {', '.join(sorted(applied - known))}); "
+                "upgrade Claimdesk to open it"
+            )
+        if migrations.pending(self.db):
+            with self.write():
+                migrations.apply(self.db)
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def add_documents(self, docs: Iterable[dict]) -> tuple[list[dict], list[dict]]:
+        """Insert documents in one transaction; return (those added, those already present), with ids."""
+        added, present = [], []
+        with self.write():
+            for doc in docs:
+                existing = self.db.execute("SELECT id, name FROM documents WHERE sha256 = ?", [doc["sha256"]]).fetchone()
+                if existing:
+                    present.append({**doc, "id": existing[0], "existing_name": existing[1]})
+                    continue
+                row = {**doc, "meta": json.dumps(doc.get("meta") or {}, ensure_ascii=False), "imported_at": now()}
+                added.append({**doc, "id": self.db["documents"].insert(row).last_pk})
+        return added, present
+
+    def document(self, doc_id: int) -> Document:
+        row = self.db.execute(
+            "SELECT id, name, title, text, sha256, lang, meta, published FROM documents WHERE id = ?", [doc_id]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no document with id {doc_id}")
+        return Document(*row[:6], json.loads(row[6]), row[7])
+
+    def document_id(self, name: str) -> int:
+        row = self.db.execute("SELECT id FROM documents WHERE name = ? OR sha256 = ? ORDER BY id LIMIT 1", [name, name]).fetchone()
+        if row is None:
+            raise NotFound(f"no document named {name!r}")
+        return row[0]
+
+    def list_documents(self) -> list[dict]:
+        """The article list: id, name, title and language of every document, in import order."""
+        rows = self.db.execute("SELECT id, name, title, lang FROM documents ORDER BY id")
+        return [dict(zip(("id", "name", "title", "lang"), row)) for row in rows]
+
+    def document_ids(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def count_documents(self) -> int:
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    # -- schema in force -----------------------------------------------------------------------
+
+    def record_schema(self, kind: str, schema) -> str:
+        """Store the schema text and hash the first time it is used; return the hash."""
+        with self.write():
+            self.db.execute(
+                "INSERT OR IGNORE INTO schemas (hash, kind, version, source, text, first_used_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [schema.hash, kind, schema.version, schema.source, schema.text, now()],
+            )
+        return schema.hash
+
+    # -- figures ---------------------------------------------------------------------------------
+
+    def stats(self) -> dict:
+        q = self.db.execute
+        return {
+            "documents": dict(q("SELECT lang, count(*) FROM documents GROUP BY lang ORDER BY lang").fetchall()),
+            "spans": dict(q("SELECT status, count(*) FROM spans GROUP BY status ORDER BY status").fetchall()),
+            "claims_by_status": dict(q("SELECT status, count(*) FROM claims GROUP BY status ORDER BY status").fetchall()),
+            "claims_by_type": dict(q("SELECT type, count(*) FROM claims GROUP BY type ORDER BY type").fetchall()),
+            "annotators": [r[0] for r in q(
+                "SELECT annotator FROM spans UNION SELECT annotator FROM claims "
+                "UNION SELECT annotator FROM document_progress ORDER BY 1"
+            )],
+        }
+
+
+def _refuse_non_sqlite(path: Path) -> None:
+    """A non-empty file that is not SQLite is refused before SQLite can touch it."""
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a folder, not a database file")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as f:
+            if f.read(16) != _SQLITE_HEADER:
+                raise DatabaseError(f"{path}: not a SQLite database (the file does not start with the SQLite header)")
+
+
+def open_store(path: str | Path) -> Store:
+    return Store(path)

@@ -1,0 +1,1 @@
+"""Claimdesk's desktop app: PySide6 views over the core in `annotations` (never SQLite directly)."""

@@ -1,0 +1,86 @@
+import sqlite3
+
+import pytest
+
+from annotations.errors import DatabaseError
+from annotations.store import Store, migrations
+
+
+def test_new_file_gets_every_migration_and_safe_pragmas(db_path):
+    with Store(db_path) as store:
+        applied = [m.name for m in migrations.applied(store.db)]
+        assert applied == [m.name for m in migrations._migrations]
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+        assert {"documents", "spans", "claims", "claim_slots", "kb_entities", "kb_aliases", "audit", "schemas"} <= set(store.db.table_names())
+
+
+def test_reopening_applies_nothing_twice(db_path):
+    Store(db_path).close()
+    with Store(db_path) as store:
+        assert len(migrations.applied(store.db)) == len(migrations._migrations)
+
+
+def test_document_round_trip_keeps_text_and_meta(store):
+    text = "Xiaomi 😀 shipped 10.2 million units.\nSecond line."
+    added, present = store.add_documents([{
+        "name": "a", "title": "Xiaomi", "text": text, "sha256": "h1", "lang": "en",
+        "meta": {"url": "https://example.com", "tags": ["x"]}, "published": "2019-08-26",
+    }])
+    assert present == []
+    doc = store.document(added[0]["id"])
+    assert doc.text == text and doc.meta == {"url": "https://example.com", "tags": ["x"]}
+    assert doc.published == "2019-08-26" and store.document_id("a") == doc.id
+
+
+def test_same_text_twice_is_stored_once(store):
+    doc = {"name": "a", "title": "t", "text": "x", "sha256": "h", "lang": "en", "meta": {}, "published": None}
+    store.add_documents([doc])
+    added, present = store.add_documents([{**doc, "name": "b"}])
+    assert added == [] and present[0]["existing_name"] == "a"
+    assert store.count_documents() == 1
+
+
+def test_failed_batch_stores_nothing(store):
+    good = {"name": "a", "title": "t", "text": "x", "sha256": "h1", "lang": "en", "meta": {}, "published": None}
+    bad = {**good, "sha256": "h2", "text": None}  # NOT NULL violation in the middle of the batch
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_documents([good, bad])
+    assert store.count_documents() == 0
+
+
+def test_text_file_is_refused_as_database(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database")
+    with pytest.raises(DatabaseError, match="not a SQLite database"):
+        Store(path)
+    assert path.read_text() == "these are my notes, not a database"
+
+
+def test_other_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE birds (name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="not a Claimdesk database"):
+        Store(path)
+
+
+def test_database_from_a_newer_version_is_refused(db_path):
+    with Store(db_path) as store:
+        store.db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('claimdesk', 'm999_future', 'x')")
+    with pytest.raises(DatabaseError, match="newer version"):
+        Store(db_path)
+
+
+def test_corrupted_database_is_refused(db_path):
+    Store(db_path).close()
+    data = bytearray(db_path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    db_path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+    with pytest.raises(DatabaseError):
+        Store(db_path)
