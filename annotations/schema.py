@@ -36,6 +36,7 @@ class Slot:
     labels: tuple[str, ...] = ()
     required: bool = False
     multiple: bool = False
+    signed: bool = False  # a number that is negative when the text says it fell
     # choice slots: each choice with the phrases (any language) that name it in text
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
@@ -208,7 +209,7 @@ def _parse_claim_type(name: str, raw: LineDict, labels: dict, problems: _Problem
 
 def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _Problems) -> Slot:
     what = f"slot {name!r} of {owner}"
-    problems.unknown_keys(spec, {"kind", "labels", "required", "multiple", "choices", "description"}, what)
+    problems.unknown_keys(spec, {"kind", "labels", "required", "multiple", "signed", "choices", "description"}, what)
     kind = spec.get("kind")
     if kind not in SLOT_KINDS:
         problems.add(spec.line_of("kind"), f"{what} has unknown kind {kind!r} (known kinds: {', '.join(SLOT_KINDS)})")
@@ -234,14 +235,14 @@ def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _
     elif raw_choices is not None:
         problems.add(spec.line_of("choices"), f"{what} has 'choices' but only choice slots take choices")
     flags = {}
-    for flag in ("required", "multiple"):
+    for flag in ("required", "multiple", "signed"):
         value = spec.get(flag, False)
         if not isinstance(value, bool):
             problems.add(spec.line_of(flag), f"'{flag}' of {what} must be true or false")
             value = False
         flags[flag] = value
     return Slot(name, kind if kind in SLOT_KINDS else "text", slot_labels, flags["required"], flags["multiple"],
-                choices, str(spec.get("description") or ""))
+                flags["signed"], choices, str(spec.get("description") or ""))
 
 
 def parse_entity_file(text: str, source: str = "entities.yaml", labels: dict | None = None) -> EntityFile:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from annotations.claims import claim_signature
 from annotations.errors import DatabaseError, NotFound
 
 MIGRATION_SET = "claimdesk"
@@ -160,6 +162,20 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_preannotated(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE preannotated (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            pipeline TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        """
+    )
+
+
 @dataclass(frozen=True)
 class Document:
     id: int
@@ -293,6 +309,116 @@ class Store:
             )
         return schema.hash
 
+    # -- pre-annotation ------------------------------------------------------------------------------
+
+    def kb_additions(self) -> tuple[list[tuple], list[tuple]]:
+        """Entities and aliases curators added: ([(kb_id, name, label)], [(alias, kb_id)])."""
+        entities = self.db.execute("SELECT kb_id, name, label FROM kb_entities ORDER BY kb_id").fetchall()
+        aliases = self.db.execute("SELECT alias, kb_id FROM kb_aliases ORDER BY alias").fetchall()
+        return entities, aliases
+
+    def documents_for_preannotation(self) -> Iterator[tuple[int, str, str, str | None]]:
+        yield from self.db.execute("SELECT id, text, lang, published FROM documents ORDER BY id")
+
+    def preannotation_keys(self) -> dict[int, str]:
+        return dict(self.db.execute("SELECT doc_id, key FROM preannotated").fetchall())
+
+    def replace_suggestions(self, doc_id: int, spans: list[dict], claims: list[dict], schema_hash: str,
+                            key: str, pipeline: str) -> None:
+        """Store a document's model suggestions in one transaction.
+
+        Suggestions a curator has decided on (some row is `based_on` them) are kept as they are;
+        the other old suggestions are replaced, and a new suggestion equal to a kept one is not added
+        again. Running this twice with the same input therefore changes nothing.
+        """
+        stamp = now()
+        with self.write():
+            q = self.db.execute
+            kept_spans = {tuple(r[1:]): r[0] for r in q(
+                'SELECT id, start, "end", label, kb_id FROM spans s WHERE doc_id = ? AND annotator = \'model\' '
+                "AND EXISTS (SELECT 1 FROM spans c WHERE c.based_on = s.id)", [doc_id])}
+            q("DELETE FROM spans WHERE doc_id = ? AND annotator = 'model' AND status = 'suggested' "
+              "AND NOT EXISTS (SELECT 1 FROM spans c WHERE c.based_on = spans.id)", [doc_id])
+            kept_claims = {self._claim_signature(r[0]) for r in q(
+                "SELECT id FROM claims s WHERE doc_id = ? AND annotator = 'model' "
+                "AND EXISTS (SELECT 1 FROM claims c WHERE c.based_on = s.id)", [doc_id])}
+            q("DELETE FROM claims WHERE doc_id = ? AND annotator = 'model' AND status = 'suggested' "
+              "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.based_on = claims.id)", [doc_id])
+            span_rows = [
+                {"doc_id": doc_id, "start": s["start"], "end": s["end"], "label": s["label"], "kb_id": s.get("kb_id"),
+                 "origin": s["origin"], "status": "suggested", "annotator": "model", "schema_hash": schema_hash,
+                 "created_at": stamp, "updated_at": stamp}
+                for s in spans if (s["start"], s["end"], s["label"], s.get("kb_id")) not in kept_spans
+            ]
+            self.db["spans"].insert_all(span_rows)
+            for claim in claims:
+                if claim_signature(claim) in kept_claims:
+                    continue
+                self._insert_claim({**claim, "doc_id": doc_id, "status": "suggested", "annotator": "model",
+                                    "schema_hash": schema_hash}, stamp)
+            q("INSERT OR REPLACE INTO preannotated (doc_id, key, pipeline, at) VALUES (?, ?, ?, ?)", [doc_id, key, pipeline, stamp])
+
+    def _insert_claim(self, claim: dict, stamp: str) -> str:
+        claim_id = claim.get("id") or uuid.uuid4().hex
+        evidence = claim.get("evidence") or {}
+        self.db["claims"].insert({
+            "id": claim_id, "doc_id": claim["doc_id"], "type": claim["type"], "origin": claim["origin"],
+            "status": claim["status"], "annotator": claim["annotator"], "based_on": claim.get("based_on"),
+            "evidence_start": evidence.get("start"), "evidence_end": evidence.get("end"),
+            "confidence": claim.get("confidence"), "note": claim.get("note"), "schema_hash": claim.get("schema_hash"),
+            "created_at": claim.get("created_at", stamp), "updated_at": claim.get("updated_at", stamp),
+        })
+        rows = []
+        for slot, values in claim["slots"].items():
+            for position, value in enumerate(values if isinstance(values, list) else [values]):
+                rows.append({
+                    "claim_id": claim_id, "slot": slot, "position": position, "start": value.get("start"),
+                    "end": value.get("end"), "text": value.get("text", ""), "label": value.get("label"),
+                    "kb_id": value.get("kb_id"), "value": json.dumps(value["value"], ensure_ascii=False) if value.get("value") is not None else None,
+                })
+        self.db["claim_slots"].insert_all(rows)
+        return claim_id
+
+    def _claim_signature(self, claim_id: str) -> tuple:
+        row = self.db.execute("SELECT type FROM claims WHERE id = ?", [claim_id]).fetchone()
+        return claim_signature({"type": row[0], "slots": self.claim_slots(claim_id)})
+
+    def claim_slots(self, claim_id: str) -> dict[str, list[dict]]:
+        slots: dict[str, list[dict]] = {}
+        for slot, start, end, text, label, kb_id, value in self.db.execute(
+            'SELECT slot, start, "end", text, label, kb_id, value FROM claim_slots WHERE claim_id = ? ORDER BY slot, position', [claim_id]
+        ):
+            item = {"text": text, "start": start, "end": end}
+            if label is not None:
+                item.update(label=label, kb_id=kb_id)
+            if value is not None:
+                item["value"] = json.loads(value)
+            slots.setdefault(slot, []).append(item)
+        return slots
+
+    # -- reading annotations -------------------------------------------------------------------------
+
+    def spans_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None) -> list[dict]:
+        sql, params = 'SELECT id, start, "end", label, kb_id, status, annotator, origin FROM spans WHERE doc_id = ?', [doc_id]
+        sql, params = _filtered(sql, params, statuses, annotator)
+        cols = ("id", "start", "end", "label", "kb_id", "status", "annotator", "origin")
+        return [dict(zip(cols, row)) for row in self.db.execute(sql + " ORDER BY start, \"end\", id", params)]
+
+    def claims_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None,
+                  types: tuple[str, ...] | None = None) -> list[dict]:
+        sql = ("SELECT id, type, status, annotator, origin, evidence_start, evidence_end, confidence, based_on, note "
+               "FROM claims WHERE doc_id = ?")
+        sql, params = _filtered(sql, [doc_id], statuses, annotator)
+        if types:
+            sql += f" AND type IN ({','.join('?' * len(types))})"
+            params += list(types)
+        claims = []
+        for cid, ctype, status, who, origin, es, ee, confidence, based_on, note in self.db.execute(sql + " ORDER BY evidence_start, id", params):
+            claims.append({"id": cid, "type": ctype, "status": status, "annotator": who, "origin": origin,
+                           "evidence": {"start": es, "end": ee} if es is not None else None, "confidence": confidence,
+                           "based_on": based_on, "note": note, "slots": self.claim_slots(cid)})
+        return claims
+
     # -- figures ---------------------------------------------------------------------------------
 
     def stats(self) -> dict:
@@ -307,6 +433,16 @@ class Store:
                 "UNION SELECT annotator FROM document_progress ORDER BY 1"
             )],
         }
+
+
+def _filtered(sql: str, params: list, statuses, annotator) -> tuple[str, list]:
+    if statuses:
+        sql += f" AND status IN ({','.join('?' * len(statuses))})"
+        params = params + list(statuses)
+    if annotator:
+        sql += " AND annotator = ?"
+        params = params + [annotator]
+    return sql, params
 
 
 def _refuse_non_sqlite(path: Path) -> None:

@@ -1,0 +1,124 @@
+"""Suggestions against gold: precision, recall and F1 per claim type (and per entity label).
+
+A suggestion is right when it has the gold fact's type and every slot the gold fact gives that
+the schema marks required matches: an entity by its kb_id (or its text, lower-cased), a number
+within 1%, a period, date or choice exactly, a text when one contains the other. Each gold fact is
+matched at most once. Gold comes from the workspace (status gold) or from a facts file such as
+tests/data/seed_gold.jsonl: {"doc": NAME, "type": TYPE, "slots": {SLOT: value or kb_id}}.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from annotations.errors import InputRefused
+from annotations.schema import ClaimSchema, Slot
+
+TOLERANCE = 0.01
+
+
+def _identity(value: dict) -> str:
+    return (value.get("kb_id") or value.get("text", "")).lower()
+
+
+def _plain(value: dict, slot: Slot):
+    """A stored slot value in the facts file's terms."""
+    if slot.kind == "entity":
+        return _identity(value)
+    if slot.kind == "text":
+        return value.get("text", "").lower()
+    return (value.get("value") or {}).get("value")
+
+
+def claim_as_fact(doc: str, claim: dict, schema: ClaimSchema) -> dict:
+    claim_type = schema.claim_types.get(claim["type"])
+    slots = {}
+    for name, values in claim["slots"].items():
+        slot = claim_type.slots.get(name) if claim_type else None
+        if slot is None:
+            continue
+        values = values if isinstance(values, list) else [values]
+        plain = [_plain(v, slot) for v in values]
+        slots[name] = plain if slot.multiple else plain[0]
+    return {"doc": doc, "type": claim["type"], "slots": slots}
+
+
+def _same(expected, got, slot: Slot) -> bool:
+    if got is None:
+        return False
+    if slot.multiple:
+        return {str(e).lower() for e in expected} == {str(g).lower() for g in got}
+    if slot.kind in ("percent", "money", "count", "ordinal"):
+        try:
+            e, g = float(expected), float(got)
+        except (TypeError, ValueError):
+            return False
+        return abs(e - g) <= TOLERANCE * max(abs(e), 1e-9)
+    if slot.kind == "text":
+        e, g = str(expected).lower(), str(got).lower()
+        return e in g or g in e
+    return str(expected).lower() == str(got).lower()
+
+
+def matches(gold: dict, fact: dict, schema: ClaimSchema) -> bool:
+    if gold["doc"] != fact["doc"] or gold["type"] != fact["type"]:
+        return False
+    claim_type = schema.claim_types[gold["type"]]
+    return all(_same(expected, fact["slots"].get(name), claim_type.slots[name])
+               for name, expected in gold["slots"].items() if claim_type.slots[name].required)
+
+
+def score(gold: list[dict], suggested: list[dict], schema: ClaimSchema) -> dict:
+    """Per claim type and overall: tp, fp, fn, precision, recall, f1."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
+    unmatched = list(gold)
+    for fact in suggested:
+        hit = next((g for g in unmatched if matches(g, fact, schema)), None)
+        if hit is not None:
+            unmatched.remove(hit)
+            counts[fact["type"]]["tp"] += 1
+        else:
+            counts[fact["type"]]["fp"] += 1
+    for g in unmatched:
+        counts[g["type"]]["fn"] += 1
+    total = {"tp": 0, "fp": 0, "fn": 0}
+    for c in counts.values():
+        for k in total:
+            total[k] += c[k]
+    result = {name: _figures(c) for name, c in sorted(counts.items())}
+    result["overall"] = _figures(total)
+    return result
+
+
+def _figures(c: dict) -> dict:
+    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {**c, "precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3)}
+
+
+def read_facts(path: Path, schema: ClaimSchema) -> list[dict]:
+    """A facts file; every line is checked against the schema and all problems reported at once."""
+    facts, problems = [], []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            fact = json.loads(line)
+        except json.JSONDecodeError as e:
+            problems.append(f"line {number}: not valid JSON ({e.msg})")
+            continue
+        claim_type = schema.claim_types.get(fact.get("type")) if isinstance(fact, dict) else None
+        if claim_type is None:
+            problems.append(f"line {number}: unknown claim type {fact.get('type') if isinstance(fact, dict) else fact!r}")
+            continue
+        unknown = set(fact.get("slots", {})) - set(claim_type.slots)
+        if unknown:
+            problems.append(f"line {number}: {fact['type']} has no slot {', '.join(sorted(unknown))}")
+            continue
+        facts.append(fact)
+    if problems:
+        raise InputRefused(str(path), "; ".join(problems))
+    return facts

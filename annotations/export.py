@@ -1,0 +1,76 @@
+"""Exports. JSONL, one document per line, exactly as DESIGN.md's contract (also the bundle format
+that import-annotations reads). Documents are streamed one at a time, so memory does not grow
+with the workspace; a document is written when any of its spans or claims matches the filter.
+The file is written to a temporary name and renamed at the end: nothing half-written is left.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from annotations.kb import KnowledgeBase
+from annotations.schema import ClaimSchema
+from annotations.store import Store
+
+STATUSES = ("suggested", "accepted", "corrected", "rejected", "gold")
+
+
+def document_records(store: Store, kb: KnowledgeBase, schema: ClaimSchema, statuses: tuple[str, ...] | None = None,
+                     types: tuple[str, ...] | None = None, annotator: str | None = None) -> Iterator[dict]:
+    for doc_id in store.document_ids():
+        spans = store.spans_of(doc_id, statuses, annotator)
+        claims = store.claims_of(doc_id, statuses, annotator, types)
+        if not spans and not claims:
+            continue
+        doc = store.document(doc_id)
+        text = doc.text
+        yield {
+            "name": doc.name, "title": doc.title, "lang": doc.lang, "sha256": doc.sha256, "text": text,
+            "meta": doc.meta, "published": doc.published,
+            "spans": [_span_record(s, text, kb) for s in spans],
+            "claims": [_claim_record(c, text, kb, schema) for c in claims],
+        }
+
+
+def _span_record(span: dict, text: str, kb: KnowledgeBase) -> dict:
+    return {"start": span["start"], "end": span["end"], "text": text[span["start"]:span["end"]], "label": span["label"],
+            "kb_id": span["kb_id"], "canonical": kb.canonical(span["kb_id"]), "status": span["status"],
+            "annotator": span["annotator"], "origin": span["origin"]}
+
+
+def _claim_record(claim: dict, text: str, kb: KnowledgeBase, schema: ClaimSchema) -> dict:
+    claim_type = schema.claim_types.get(claim["type"])
+    evidence = claim["evidence"]
+    if evidence:
+        evidence = {**evidence, "text": text[evidence["start"]:evidence["end"]]}
+    slots = {}
+    for name, values in claim["slots"].items():
+        records = []
+        for value in values:
+            record = {"text": value["text"], "start": value["start"], "end": value["end"]}
+            if "label" in value:
+                record.update(label=value["label"], kb_id=value["kb_id"], canonical=kb.canonical(value["kb_id"]))
+            if "value" in value:
+                record["value"] = value["value"]
+            records.append(record)
+        multiple = claim_type is not None and name in claim_type.slots and claim_type.slots[name].multiple
+        slots[name] = records if multiple or len(records) > 1 else records[0]
+    return {"id": claim["id"], "type": claim["type"], "status": claim["status"], "annotator": claim["annotator"],
+            "origin": claim["origin"], "confidence": claim["confidence"], "evidence": evidence, "slots": slots}
+
+
+def write_jsonl(records: Iterator[dict], out: Path, progress: Callable[[int], None] | None = None) -> int:
+    out = Path(out)
+    tmp = out.with_name(out.name + ".partial")
+    count = 0
+    with tmp.open("w", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+            if progress:
+                progress(1)
+    os.replace(tmp, out)
+    return count

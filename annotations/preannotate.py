@@ -1,0 +1,129 @@
+"""Pre-annotation: entities, normalised values, canonical links and claim suggestions for documents.
+
+Documents are grouped by language; each language runs its own pipeline (pipeline.py) through
+`nlp.pipe` in batches. What a document gets is decided by a key (pipeline, schema, knowledge base,
+value words): a document already pre-annotated under the same key is skipped, so running the
+command again does nothing, and a changed schema or knowledge base re-does exactly what changed.
+Curator decisions are never touched (Store.replace_suggestions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from annotations.kb import KnowledgeBase
+from annotations.pipeline import Pipeline, load_pipeline
+from annotations.schema import ClaimSchema, load_claim_schema, load_entity_file
+from annotations.settings import Settings
+from annotations.store import Store
+from annotations.suggest import Mention, Suggester, Suggestion
+from annotations.values import VALUES_FILE, Values, load_values, parse_date
+
+# Value kinds as entity labels, for values found by rules where no model entity covers them.
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+GLUED = re.compile(r"(?<=[a-z%\u201d\")])[.!?](?=[A-Z\u201c])")
+VALUE_LABELS = {"money": "MONEY", "percent": "PERCENT", "count": "CARDINAL", "period": "DATE", "date": "DATE", "ordinal": "ORDINAL"}
+
+
+@dataclass
+class Annotator:
+    """Everything needed to annotate texts: schema, knowledge base, values, one pipeline per language."""
+
+    schema: ClaimSchema
+    kb: KnowledgeBase
+    values: Values
+    models: dict[str, tuple[str, ...]]
+    pipelines: dict[str, Pipeline] = field(default_factory=dict)
+    suggesters: dict[str, Suggester] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: Store | None = None) -> Annotator:
+        schema = load_claim_schema(settings.claims_schema)
+        entity_file = load_entity_file(settings.entities_schema, schema.entity_labels)
+        extra = store.kb_additions() if store else ((), ())
+        return cls(schema, KnowledgeBase.build(entity_file, *extra), load_values(VALUES_FILE), settings.models)
+
+    def pipeline(self, lang: str) -> Pipeline:
+        if lang not in self.pipelines:
+            self.pipelines[lang] = load_pipeline(lang, self.models, self.kb)
+        return self.pipelines[lang]
+
+    def key(self, lang: str) -> str:
+        parts = (self.pipeline(lang).name, self.schema.hash, self.kb.hash, str(VALUES_FILE.stat().st_mtime_ns))
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+    def annotate(self, doc: Doc, lang: str, published: str | None) -> tuple[list[dict], list[dict]]:
+        """Spans and suggested claims (as storable dicts) for one processed document."""
+        text = doc.text
+        language_values = self.values.for_language(lang)
+        values = language_values.find(text, parse_date(published))
+        spans, mentions = [], []
+        for ent in doc.ents:
+            kb_id = ent.ent_id_ or None
+            spans.append({"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "kb_id": kb_id,
+                          "origin": "kb" if kb_id else "model"})
+            if ent.label_ not in VALUE_LABELS.values():
+                is_subject = ent.root.dep_ in SUBJECT_DEPS if doc.has_annotation("DEP") else False
+                mentions.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, kb_id, self.kb.canonical(kb_id), is_subject))
+        covered = [(s["start"], s["end"]) for s in spans]
+        for value in values:
+            if all(value.end <= s or value.start >= e for s, e in covered):
+                spans.append({"start": value.start, "end": value.end, "label": VALUE_LABELS[value.kind], "kb_id": None, "origin": "rules"})
+        spans.sort(key=lambda s: (s["start"], s["end"]))
+        sentences = [piece for s in doc.sents for piece in split_glued(text, s.start_char, s.end_char)]
+        if lang not in self.suggesters:
+            self.suggesters[lang] = Suggester(self.schema, lang, language_values)
+        claims = [_claim_dict(s, text) for s in self.suggesters[lang].suggest(text, sentences, mentions, values)]
+        return spans, claims
+
+
+def split_glued(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a sentence where machine translation glued two together ("market.According to")."""
+    cuts = [start] + [m.end() for m in GLUED.finditer(text, start, end)] + [end]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _claim_dict(suggestion: Suggestion, text: str) -> dict:
+    start, end = suggestion.evidence
+    origin = "kb" if any(v.get("kb_id") for vs in suggestion.slots.values() for v in vs) else "rules"
+    return {"type": suggestion.type, "origin": "model" if origin == "rules" else origin, "confidence": suggestion.confidence,
+            "evidence": {"start": start, "end": end, "text": text[start:end]}, "slots": suggestion.slots}
+
+
+def preannotate(store: Store, annotator: Annotator, batch_size: int = 32, n_process: int = 1,
+                progress: Callable[[int], None] | None = None, force: bool = False) -> dict:
+    """Pre-annotate every document that needs it; return counts per language and the notices."""
+    store.record_schema("claims", annotator.schema)
+    done = store.preannotation_keys()
+    by_lang: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
+    for doc_id, text, lang, published in store.documents_for_preannotation():
+        by_lang[lang].append((doc_id, text, published))
+    report = {"documents": 0, "skipped": 0, "notices": []}
+    for lang, docs in sorted(by_lang.items()):
+        pipeline = annotator.pipeline(lang)
+        if pipeline.notice:
+            report["notices"].append(pipeline.notice)
+        key = annotator.key(lang)
+        todo = [d for d in docs if force or done.get(d[0]) != key]
+        report["skipped"] += len(docs) - len(todo)
+        texts = ((text, (doc_id, published)) for doc_id, text, published in todo)
+        for doc, (doc_id, published) in pipeline.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            spans, claims = annotator.annotate(doc, lang, published)
+            store.replace_suggestions(doc_id, spans, claims, annotator.schema.hash, key, pipeline.name)
+            report["documents"] += 1
+            if progress:
+                progress(1)
+    return report
+
+
+def annotate_texts(annotator: Annotator, items: Iterable[tuple[str, str, str | None]]) -> Iterable[tuple[list[dict], list[dict]]]:
+    """Spans and claims for (text, lang, published) items, in order, without a database."""
+    for text, lang, published in items:
+        doc = annotator.pipeline(lang).nlp(text)
+        yield annotator.annotate(doc, lang, published)

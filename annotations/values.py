@@ -1,0 +1,339 @@
+"""Normalised values: percentages, money, counts, periods, dates and ordinals found in text.
+
+Every value keeps the text it came from and a normalised form (DESIGN.md, "Normalised values"):
+    {"kind": "money", "value": 223700000.0, "currency": "INR", "qualifier": "exact", "text": "Rs 22.37 crore"}
+The words (scales, qualifiers, currencies, months, relative periods) come from schemas/values.yaml,
+one block per language; this module holds only the shapes of the expressions. Nothing here raises
+on odd text: what cannot be read is simply not a value.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from annotations.errors import SchemaError
+from annotations.settings import SCHEMA_DIR
+from annotations.yamlfile import load_yaml, read_text
+
+VALUES_FILE = SCHEMA_DIR / "values.yaml"
+KINDS_IN_ORDER = ("money", "percent", "period", "date", "count", "ordinal")
+
+
+@dataclass(frozen=True)
+class ValueMention:
+    start: int
+    end: int
+    kind: str
+    value: dict
+
+    @property
+    def text(self) -> str:
+        return self.value["text"]
+
+
+def phrase_alternation(words, boundary: bool = True) -> str:
+    """A regex alternation of literal words, longest first, with word edges where the word has them."""
+    parts = []
+    for word in sorted({str(w) for w in words}, key=len, reverse=True):
+        piece = re.escape(word).replace(r"\ ", r"\s+")
+        if boundary and word[:1].isalnum():
+            piece = r"(?<![\w])" + piece
+        if boundary and word[-1:].isalnum():
+            piece += r"(?![\w])"
+        parts.append(piece)
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!x)x"
+
+
+class LanguageValues:
+    """The value expressions of one language, compiled from its block in values.yaml."""
+
+    def __init__(self, lang: str, spec: dict):
+        self.lang = lang
+        dec, thou = re.escape(spec["decimal"]), re.escape(spec["thousands"])
+        self.decimal, self.thousands = spec["decimal"], spec["thousands"]
+        number = rf"\d{{1,3}}(?:{thou}\d{{3}})+(?:{dec}\d+)?|\d+(?:{dec}\d+)?"
+        self.scales = {str(k).lower(): float(v) for k, v in spec["scales"].items()}
+        long_scales = [s for s in self.scales if len(s) > 1]
+        short_scales = [s for s in self.scales if len(s) == 1]
+        self.qualifier_of = {w.lower(): q for q, words in spec["qualifiers"].items() for w in words}
+        self.currency_of = {w.lower(): code for code, words in spec["currencies"].items() for w in words}
+        self.months = {str(k).lower(): int(v) for k, v in spec["months"].items()}
+        self.ordinals = {str(k).lower(): int(v) for k, v in spec["ordinals"].items()}
+        self.relative_of = {w.lower(): r for r, words in spec["relative"].items() for w in words}
+        self.decrease = frozenset(w.lower() for w in spec.get("decrease", []))
+        self.source_cues = tuple(spec.get("source_cues", []))
+        self.level_marker = re.compile(rf"{phrase_alternation(spec.get('level_markers', []))}\s*$", re.IGNORECASE)
+
+        qual = rf"(?:(?P<qual>{phrase_alternation(self.qualifier_of)})\s+)?"
+        scale = (rf"(?:\s*(?P<scale>{phrase_alternation(long_scales, boundary=False)})(?![\w])"
+                 rf"|(?P<sscale>{phrase_alternation(short_scales, boundary=False)})(?![\w]))?")
+        num = rf"(?P<num>{number})"
+        # Symbols and codes ("$", "Rs", "EUR") may stand before the number; lowercase words only after it.
+        currency_words = [str(w) for words in spec["currencies"].values() for w in words]
+        cur_before = phrase_alternation([w for w in currency_words if not w.islower()])
+        cur_after = phrase_alternation(currency_words)
+        pct = phrase_alternation(spec["percent_words"])
+        flags = re.IGNORECASE
+        self.money = [
+            re.compile(rf"{qual}(?P<cur>{cur_before})\s?{num}{scale}", flags),
+            re.compile(rf"{qual}{num}{scale}\s?(?P<cur>{cur_after})", flags),
+        ]
+        self.percent = re.compile(rf"{qual}(?P<sign>[-+−]|minus\s+)?{num}\s?(?:{pct})", flags)
+        unit_stop = r"(?!\s*(?:-?\s*(?:inch|hours?|minutes?|seconds?|days?|weeks?|months?|years?|times|mp|gb|mah|uur|jaar|dagen)\b|[-.,]?\d))"
+        self.count = re.compile(rf"{qual}{num}{scale}{unit_stop}", flags)
+
+        month = phrase_alternation(self.months)
+        q_ord = phrase_alternation([w for w, n in self.ordinals.items() if n <= 4])
+        h_ord = phrase_alternation([w for w, n in self.ordinals.items() if n <= 2])
+        quarter, half = phrase_alternation(spec["quarter_words"]), phrase_alternation(spec["half_words"])
+        rel_year = phrase_alternation([w for w, r in self.relative_of.items() if r.endswith("_year")])
+        year = r"(?P<year>(?:19|20)\d{2})"
+        year_or_rel = rf"(?:{year}|(?P<relyear>{rel_year}))"
+        of = r"(?:\s+(?:of|in|van|in\s+het)\s+|\s+)"
+        the = r"(?:(?:the|het)\s+)?"
+        self.periods = [
+            ("quarter", re.compile(rf"{the}(?P<ord>{q_ord}|[1-4](?:st|nd|rd|th|e|de)?)\s+{quarter}{of}{year_or_rel}", flags)),
+            ("quarter", re.compile(rf"(?<![\w])Q(?P<q>[1-4])(?:\s+of)?\s*'?{year}", flags)),
+            ("quarter", re.compile(rf"{year}\s*,?\s*Q(?P<q>[1-4])(?![\w])", flags)),
+            ("half", re.compile(rf"{the}(?P<ord>{h_ord})\s+{half}{of}{year_or_rel}", flags)),
+            ("half", re.compile(rf"(?<![\w])H(?P<h>[12])\s*'?{year}", flags)),
+            ("half", re.compile(rf"{year}\s*H(?P<h>[12])(?![\w])", flags)),
+            ("day", re.compile(rf"(?P<month>{month})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+{year})?", flags)),
+            ("day", re.compile(rf"(?<![\w])(?P<day>\d{{1,2}})(?:st|nd|rd|th|e)?\s+(?P<month>{month})(?:\s+{year})?", flags)),
+            ("month", re.compile(rf"(?P<month>{month})\s+{year}", flags)),
+            ("relative", re.compile(rf"(?P<rel>{phrase_alternation(self.relative_of)})", flags)),
+            ("year", re.compile(rf"(?<![\w.,$€£¥-]){year}(?![\w%]|[.,]\d)", flags)),
+        ]
+        self.ordinal = re.compile(rf"(?<![\w])(?:(?P<word>{phrase_alternation(self.ordinals)})|(?P<n>\d{{1,2}})(?:st|nd|rd|th))(?![\w])", flags)
+
+    # -- numbers ----------------------------------------------------------------------------------
+
+    def number(self, text: str) -> float | None:
+        cleaned = text.replace(self.thousands, "").replace(self.decimal, ".")
+        try:
+            return float(cleaned)
+        except ValueError:
+            return None
+
+    def _scaled(self, match: re.Match) -> float | None:
+        value = self.number(match.group("num"))
+        if value is None:
+            return None
+        scale = match.groupdict().get("scale") or match.groupdict().get("sscale")
+        if scale:
+            value *= self.scales.get(re.sub(r"\s+", " ", scale.lower()), 1.0)
+        return value
+
+    def _qualifier(self, match: re.Match) -> str:
+        qual = match.groupdict().get("qual")
+        return self.qualifier_of.get(re.sub(r"\s+", " ", qual.lower()), "exact") if qual else "exact"
+
+    # -- finding ----------------------------------------------------------------------------------
+
+    def find(self, text: str, published: date | None = None) -> list[ValueMention]:
+        """Every value in the text, non-overlapping, in text order; earlier kinds win overlaps."""
+        taken: list[tuple[int, int]] = []
+        found: list[ValueMention] = []
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= s or start >= e for s, e in taken)
+
+        def add(start: int, end: int, kind: str, value: dict | None) -> None:
+            if value is None or not free(start, end):
+                return
+            value = {"kind": kind, **value, "text": text[start:end]}
+            taken.append((start, end))
+            found.append(ValueMention(start, end, kind, value))
+
+        for pattern in self.money:
+            for m in pattern.finditer(text):
+                amount = self._scaled(m)
+                code = self.currency_of.get(re.sub(r"\s+", " ", m.group("cur")).lower())
+                if amount is not None and code:
+                    add(m.start(), m.end(), "money", {"value": amount, "currency": code, "qualifier": self._qualifier(m)})
+        for m in self.percent.finditer(text):
+            value = self.number(m.group("num"))
+            if value is not None:
+                if m.group("sign") and m.group("sign").strip() in ("-", "−", "minus"):
+                    value = -value
+                add(m.start(), m.end(), "percent", {"value": value, "qualifier": self._qualifier(m)})
+        for shape, pattern in self.periods:
+            for m in pattern.finditer(text):
+                period = self._period(shape, m, published)
+                if period is not None:
+                    add(m.start(), m.end(), "date" if shape == "day" else "period", period)
+        for m in self.count.finditer(text):
+            value = self._scaled(m)
+            if value is not None and not _looks_like_year(m):
+                add(m.start(), m.end(), "count", {"value": _whole(value), "qualifier": self._qualifier(m)})
+        for m in self.ordinal.finditer(text):
+            n = self.ordinals.get(m.group("word").lower()) if m.group("word") else int(m.group("n"))
+            add(m.start(), m.end(), "ordinal", {"value": n})
+        found.sort(key=lambda v: v.start)
+        return found
+
+    def normalise(self, kind: str, text: str, published: date | None = None) -> dict | None:
+        """The normalised value of a curator-typed text for a slot of this kind, or None."""
+        mentions = [m for m in self.find(text, published) if m.kind == kind or (kind == "period" and m.kind == "date")]
+        if kind == "date" and not mentions:
+            mentions = [m for m in self.find(text, published) if m.kind == "period"]
+        if not mentions:
+            return None
+        best = max(mentions, key=lambda m: m.end - m.start)
+        return {**best.value, "kind": kind}
+
+    # -- periods ----------------------------------------------------------------------------------
+
+    def _period(self, shape: str, m: re.Match, published: date | None) -> dict | None:
+        groups = m.groupdict()
+        year = int(groups["year"]) if groups.get("year") else None
+        if groups.get("relyear"):
+            year = self._relative_year(groups["relyear"], published)
+            if year is None:
+                return {"value": None, "qualifier": "unresolved"}
+        if shape == "quarter":
+            q = int(groups["q"]) if groups.get("q") else self._ordinal_number(groups["ord"])
+            if not q or not 1 <= q <= 4 or year is None:
+                return None
+            return _span(f"{year}-Q{q}", date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
+        if shape == "half":
+            h = int(groups["h"]) if groups.get("h") else self._ordinal_number(groups["ord"])
+            if h not in (1, 2) or year is None:
+                return None
+            return _span(f"{year}-H{h}", date(year, 6 * h - 5, 1), _month_end(year, 6 * h))
+        if shape == "month":
+            month = self.months[groups["month"].lower().rstrip(".")]
+            return _span(f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
+        if shape == "day":
+            month = self.months.get(groups["month"].lower().rstrip("."))
+            day = int(groups["day"])
+            if month is None or not 1 <= day <= 31:
+                return None
+            if year is None:
+                if published is None:
+                    return {"value": None, "qualifier": "unresolved"}
+                year = published.year
+            try:
+                day_date = date(year, month, day)
+            except ValueError:
+                return None
+            return {"value": day_date.isoformat(), "start": day_date.isoformat(), "end": day_date.isoformat()}
+        if shape == "relative":
+            return self._relative(groups["rel"], published)
+        if shape == "year":
+            return _span(str(year), date(year, 1, 1), date(year, 12, 31))
+        return None
+
+    def _ordinal_number(self, word: str | None) -> int | None:
+        if not word:
+            return None
+        digits = re.match(r"\d", word)
+        return int(digits.group()) if digits else self.ordinals.get(word.lower())
+
+    def _relative_year(self, words: str, published: date | None) -> int | None:
+        if published is None:
+            return None
+        offset = {"this_year": 0, "last_year": -1, "next_year": 1}[self.relative_of[re.sub(r"\s+", " ", words.lower())]]
+        return published.year + offset
+
+    def _relative(self, words: str, published: date | None) -> dict:
+        which = self.relative_of[re.sub(r"\s+", " ", words.lower())]
+        if published is None:
+            return {"value": None, "qualifier": "unresolved"}
+        y, mo = published.year, published.month
+        if which.endswith("_year"):
+            year = self._relative_year(words, published)
+            return _span(str(year), date(year, 1, 1), date(year, 12, 31))
+        if which.endswith("_month"):
+            if which == "last_month":
+                y, mo = (y - 1, 12) if mo == 1 else (y, mo - 1)
+            return _span(f"{y}-{mo:02d}", date(y, mo, 1), _month_end(y, mo))
+        q = (mo - 1) // 3 + 1
+        if which == "last_quarter":
+            y, q = (y - 1, 4) if q == 1 else (y, q - 1)
+        return _span(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+
+
+def _span(value: str, start: date, end: date) -> dict:
+    return {"value": value, "start": start.isoformat(), "end": end.isoformat()}
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _whole(value: float) -> float | int:
+    return int(value) if value == int(value) and abs(value) < 1e18 else value
+
+
+def _looks_like_year(m: re.Match) -> bool:
+    num = m.group("num")
+    return bool(re.fullmatch(r"(?:19|20)\d{2}", num)) and not (m.groupdict().get("scale") or m.groupdict().get("sscale"))
+
+
+class Values:
+    """All languages of values.yaml; a language without a block uses English number shapes."""
+
+    def __init__(self, languages: dict[str, LanguageValues]):
+        self.languages = languages
+
+    def for_language(self, lang: str) -> LanguageValues:
+        return self.languages.get(lang) or self.languages["en"]
+
+    def find(self, text: str, lang: str, published: date | None = None) -> list[ValueMention]:
+        return self.for_language(lang).find(text, published)
+
+    def normalise(self, kind: str, text: str, lang: str = "en", published: date | None = None) -> dict | None:
+        return self.for_language(lang).normalise(kind, text, published)
+
+
+def parse_values(text: str, source: str) -> Values:
+    data = load_yaml(text, source)
+    problems = []
+    languages = {}
+    required = ("decimal", "thousands", "scales", "qualifiers", "currencies", "months", "ordinals",
+                "quarter_words", "half_words", "relative", "percent_words")
+    for lang, spec in (data.get("languages") or {}).items():
+        missing = [key for key in required if key not in (spec or {})]
+        if missing:
+            problems.append(f"{source}, line {data['languages'].line_of(lang)}: language {lang!r} is missing {', '.join(missing)}")
+            continue
+        try:
+            languages[str(lang)] = LanguageValues(str(lang), spec)
+        except (TypeError, ValueError, KeyError, AttributeError, re.error) as e:
+            problems.append(f"{source}, line {data['languages'].line_of(lang)}: language {lang!r} cannot be read ({e})")
+    if "en" not in languages and not problems:
+        problems.append(f"{source}, line 1: an 'en' block is required (it is the fallback for other languages)")
+    if problems:
+        raise SchemaError(problems)
+    return Values(languages)
+
+
+@lru_cache(maxsize=4)
+def load_values(path: Path = VALUES_FILE) -> Values:
+    return parse_values(read_text(path), str(path))
+
+
+def parse_date(text: str | None) -> date | None:
+    """An ISO date (or the date part of a timestamp), else None."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+
+
+def find_publication_date(text: str, lang: str, values: Values | None = None) -> date | None:
+    """A full date (day, month and year) in the first lines of an article, such as a by-line."""
+    values = values or load_values()
+    head = "\n".join(text.split("\n")[:4])[:400]
+    for mention in values.find(head, lang):
+        if mention.kind == "date" and mention.value.get("value"):
+            return parse_date(mention.value["value"])
+    return None
