@@ -194,7 +194,10 @@ class Suggester:
         multiple_short = [s.name for s in claim_type.slots.values() if s.multiple and s.required and len(slots.get(s.name, [])) < 2]
         if missing or multiple_short:
             return None
-        evidence = sentence
+        # a subject carried over from the sentence before widens the evidence to include it
+        starts = [v["start"] for vs in slots.values() for v in vs]
+        ends = [v["end"] for vs in slots.values() for v in vs]
+        evidence = (min([sentence[0], *starts]), max([sentence[1], *ends]))
         confidence = 0.5 if carried else 0.8
         return Suggestion(claim_type.name, evidence, confidence, slots)
 

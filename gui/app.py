@@ -20,8 +20,9 @@ def run(args) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Claimdesk")
+    settings = load_settings(args.db)
     try:
-        store, _ = open_workspace(load_settings(args.db))
+        store, _ = open_workspace(settings)
         window = MainWindow(store, args.annotator or getpass.getuser())
         if args.doc:
             window.open_document(store.document_id(args.doc))
@@ -42,4 +43,6 @@ def run(args) -> int:
         print(f"wrote {args.screenshot}")
         return 0
     window.show()
+    # The window is usable at once; the model loads and new documents are pre-annotated meanwhile.
+    window.start_preannotation(settings)
     return app.exec()

@@ -32,6 +32,19 @@ class MainWindow(QMainWindow):
         self.current_doc_id: int | None = None
         self._update_status()
 
+    def start_preannotation(self, settings) -> None:
+        from gui.workers import PreannotateWorker
+
+        self.worker = PreannotateWorker(settings, self)
+        self.worker.done.connect(self._on_preannotated)
+        self.worker.failed.connect(lambda message: self.statusBar().showMessage(f"Pre-annotation failed: {message}"))
+        self.statusBar().showMessage("Loading the language model and pre-annotating new articles…")
+        self.worker.start()
+
+    def _on_preannotated(self, report: dict) -> None:
+        notices = " ".join(report["notices"])
+        self.statusBar().showMessage(f"Pre-annotated {report['documents']} articles. {notices}".strip())
+
     def reload_documents(self) -> None:
         """Read the article list again (after an import, say)."""
         self.documents = DocumentListModel(self.store.list_documents(), self)

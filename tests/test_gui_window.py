@@ -48,3 +48,14 @@ def test_screenshot_command_writes_a_png(tmp_path):
     out = tmp_path / "shot.png"
     assert run_cli("gui", "--db", tmp_path / "s.db", "--doc", "003_03e3dd475b7972c6", "--screenshot", out) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.model
+def test_preannotation_runs_in_the_background_and_reports(window, qtbot, db_path):
+    window.start_preannotation(load_settings(db_path))
+    with qtbot.waitSignal(window.worker.done, timeout=120_000) as blocker:
+        pass
+    window.worker.wait()
+    assert blocker.args[0]["documents"] == 5
+    assert "Pre-annotated 5 articles" in window.statusBar().currentMessage()
+    assert window.store.stats()["claims_by_status"]["suggested"] > 20

@@ -1,0 +1,49 @@
+"""Words per second of `preannotate` against raw `nlp.pipe` of the same model on the same texts.
+
+Run by hand: .venv/bin/python bench/preannotate.py [--copies 40]
+The seed articles (English ones) are repeated to get a measurable corpus.
+"""
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from annotations.ingest import make_document  # noqa: E402
+from annotations.preannotate import Annotator, preannotate  # noqa: E402
+from annotations.settings import SEEDS_DIR, load_settings  # noqa: E402
+from annotations.store import Store  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--copies", type=int, default=40)
+    args = parser.parse_args()
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS_DIR.glob("*.txt"))]
+    texts = [f"{text}\n(copy {i})" for i in range(args.copies) for text in seeds[:4]]
+    words = sum(len(t.split()) for t in texts)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        with Store(db) as store:
+            store.add_documents([make_document(t, f"doc{i}", "bench", lang="en") for i, t in enumerate(texts)])
+            annotator = Annotator.from_settings(load_settings(db), store)
+            nlp = annotator.pipeline("en").nlp
+            list(nlp.pipe(texts[:8]))  # warm up
+            start = time.perf_counter()
+            for _ in nlp.pipe(texts, batch_size=32):
+                pass
+            raw = time.perf_counter() - start
+            start = time.perf_counter()
+            preannotate(store, annotator, batch_size=32)
+            ours = time.perf_counter() - start
+    print(f"{len(texts)} documents, {words} words, model {annotator.pipeline('en').name}")
+    print(f"raw nlp.pipe:  {words / raw:8.0f} words/s")
+    print(f"preannotate:   {words / ours:8.0f} words/s")
+    print(f"ratio:         {raw / ours:8.2f} (bar: 0.80)")
+
+
+if __name__ == "__main__":
+    main()
