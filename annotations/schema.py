@@ -285,7 +285,7 @@ def load_entity_file(path: Path, labels: dict | None = None) -> EntityFile:
     return parse_entity_file(read_text(path), str(path), labels)
 
 
-def check(paths: list[Path], entities_path: Path | None = None) -> list[str]:
+def check(paths: list[Path]) -> list[str]:
     """Every problem in the given schema files ("ok" is an empty list); a file is recognised by its top key."""
     problems: list[str] = []
     labels = None

@@ -453,7 +453,3 @@ def _refuse_non_sqlite(path: Path) -> None:
         with path.open("rb") as f:
             if f.read(16) != _SQLITE_HEADER:
                 raise DatabaseError(f"{path}: not a SQLite database (the file does not start with the SQLite header)")
-
-
-def open_store(path: str | Path) -> Store:
-    return Store(path)
