@@ -23,7 +23,7 @@ from annotations.schema import ClaimSchema, load_claim_schema, load_entity_file
 from annotations.settings import Settings
 from annotations.store import Store
 from annotations.suggest import Mention, Suggester, Suggestion
-from annotations.values import VALUES_FILE, Values, load_values, parse_date
+from annotations.values import VALUES_FILE, Values, load_values, parse_date, phrase_alternation
 
 # Value kinds as entity labels, for values found by rules where no model entity covers them.
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -63,14 +63,14 @@ class Annotator:
         text = doc.text
         language_values = self.values.for_language(lang)
         values = language_values.find(text, parse_date(published))
-        spans, mentions = [], []
-        for ent in doc.ents:
-            kb_id = ent.ent_id_ or None
-            spans.append({"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "kb_id": kb_id,
-                          "origin": "kb" if kb_id else "model"})
-            if ent.label_ not in VALUE_LABELS.values():
-                is_subject = ent.root.dep_ in SUBJECT_DEPS if doc.has_annotation("DEP") else False
-                mentions.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, kb_id, self.kb.canonical(kb_id), is_subject))
+        spans = [{"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "kb_id": ent.ent_id_ or None,
+                  "origin": "kb" if ent.ent_id_ else "model",
+                  "is_subject": doc.has_annotation("DEP") and ent.root.dep_ in SUBJECT_DEPS} for ent in doc.ents]
+        spans = consistent_names(text, spans)
+        mentions = [Mention(s["start"], s["end"], text[s["start"]:s["end"]], s["label"], s["kb_id"], self.kb.canonical(s["kb_id"]),
+                            s.pop("is_subject")) for s in spans if s["label"] not in VALUE_LABELS.values()]
+        for s in spans:
+            s.pop("is_subject", None)
         covered = [(s["start"], s["end"]) for s in spans]
         for value in values:
             if all(value.end <= s or value.start >= e for s, e in covered):
@@ -81,6 +81,39 @@ class Annotator:
             self.suggesters[lang] = Suggester(self.schema, lang, language_values)
         claims = [_claim_dict(s, text) for s in self.suggesters[lang].suggest(text, sentences, mentions, values)]
         return spans, claims
+
+
+def consistent_names(text: str, spans: list[dict]) -> list[dict]:
+    """One label per name within an article, and every occurrence of a recognised name marked.
+
+    The statistical model may tag "Mistral AI" ORG in the headline, GPE in the body and miss it a
+    third time; a curator reads one entity throughout. A name takes the knowledge base's label if
+    the knowledge base knows it, else its most frequent label (the first seen on a tie), and its
+    unmarked occurrences elsewhere in the text are added with origin "rules".
+    """
+    names: dict[str, list[dict]] = defaultdict(list)
+    for span in spans:
+        name = text[span["start"]:span["end"]]
+        if span["label"] not in VALUE_LABELS.values() and len(name) > 1 and name[0].isupper():
+            names[name].append(span)
+    if not names:
+        return spans
+    identity = {}
+    for name, seen in names.items():
+        known = next((s for s in seen if s["kb_id"]), None)
+        labels = [s["label"] for s in seen]
+        label = known["label"] if known else max(labels, key=lambda label: (labels.count(label), -labels.index(label)))
+        identity[name] = (label, known["kb_id"] if known else None)
+        for s in seen:
+            s["label"], s["kb_id"] = identity[name]
+    taken = sorted((s["start"], s["end"]) for s in spans)
+    pattern = re.compile(phrase_alternation(identity))
+    added = []
+    for m in pattern.finditer(text):
+        if all(m.end() <= start or m.start() >= end for start, end in taken):
+            label, kb_id = identity[m.group()]
+            added.append({"start": m.start(), "end": m.end(), "label": label, "kb_id": kb_id, "origin": "rules", "is_subject": False})
+    return sorted(spans + added, key=lambda s: (s["start"], s["end"]))
 
 
 def split_glued(text: str, start: int, end: int) -> list[tuple[int, int]]:

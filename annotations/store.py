@@ -351,33 +351,34 @@ class Store:
                 for s in spans if (s["start"], s["end"], s["label"], s.get("kb_id")) not in kept_spans
             ]
             self.db["spans"].insert_all(span_rows)
-            for claim in claims:
-                if claim_signature(claim) in kept_claims:
-                    continue
-                self._insert_claim({**claim, "doc_id": doc_id, "status": "suggested", "annotator": "model",
-                                    "schema_hash": schema_hash}, stamp)
+            self._insert_claims([{**claim, "doc_id": doc_id, "status": "suggested", "annotator": "model",
+                                  "schema_hash": schema_hash} for claim in claims if claim_signature(claim) not in kept_claims], stamp)
             q("INSERT OR REPLACE INTO preannotated (doc_id, key, pipeline, at) VALUES (?, ?, ?, ?)", [doc_id, key, pipeline, stamp])
 
-    def _insert_claim(self, claim: dict, stamp: str) -> str:
-        claim_id = claim.get("id") or uuid.uuid4().hex
-        evidence = claim.get("evidence") or {}
-        self.db["claims"].insert({
-            "id": claim_id, "doc_id": claim["doc_id"], "type": claim["type"], "origin": claim["origin"],
-            "status": claim["status"], "annotator": claim["annotator"], "based_on": claim.get("based_on"),
-            "evidence_start": evidence.get("start"), "evidence_end": evidence.get("end"),
-            "confidence": claim.get("confidence"), "note": claim.get("note"), "schema_hash": claim.get("schema_hash"),
-            "created_at": claim.get("created_at", stamp), "updated_at": claim.get("updated_at", stamp),
-        })
-        rows = []
-        for slot, values in claim["slots"].items():
-            for position, value in enumerate(values if isinstance(values, list) else [values]):
-                rows.append({
-                    "claim_id": claim_id, "slot": slot, "position": position, "start": value.get("start"),
-                    "end": value.get("end"), "text": value.get("text", ""), "label": value.get("label"),
-                    "kb_id": value.get("kb_id"), "value": json.dumps(value["value"], ensure_ascii=False) if value.get("value") is not None else None,
-                })
-        self.db["claim_slots"].insert_all(rows)
-        return claim_id
+    def _insert_claims(self, claims: list[dict], stamp: str) -> list[str]:
+        """Insert claims with their slots (two bulk inserts, however many claims); return their ids."""
+        claim_rows, slot_rows = [], []
+        for claim in claims:
+            claim_id = claim.get("id") or uuid.uuid4().hex
+            evidence = claim.get("evidence") or {}
+            claim_rows.append({
+                "id": claim_id, "doc_id": claim["doc_id"], "type": claim["type"], "origin": claim["origin"],
+                "status": claim["status"], "annotator": claim["annotator"], "based_on": claim.get("based_on"),
+                "evidence_start": evidence.get("start"), "evidence_end": evidence.get("end"),
+                "confidence": claim.get("confidence"), "note": claim.get("note"), "schema_hash": claim.get("schema_hash"),
+                "created_at": claim.get("created_at", stamp), "updated_at": claim.get("updated_at", stamp),
+            })
+            for slot, values in claim["slots"].items():
+                for position, value in enumerate(values if isinstance(values, list) else [values]):
+                    slot_rows.append({
+                        "claim_id": claim_id, "slot": slot, "position": position, "start": value.get("start"),
+                        "end": value.get("end"), "text": value.get("text", ""), "label": value.get("label"),
+                        "kb_id": value.get("kb_id"),
+                        "value": json.dumps(value["value"], ensure_ascii=False) if value.get("value") is not None else None,
+                    })
+        self.db["claims"].insert_all(claim_rows)
+        self.db["claim_slots"].insert_all(slot_rows)
+        return [row["id"] for row in claim_rows]
 
     def _claim_signature(self, claim_id: str) -> tuple:
         row = self.db.execute("SELECT type FROM claims WHERE id = ?", [claim_id]).fetchone()

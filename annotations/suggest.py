@@ -5,8 +5,11 @@ A claim type whose first required slot is a number (share, units, count, amount,
 anchored on each number of that kind in the sentence, and each number goes to the claim type whose
 trigger stands nearest to it, so "9.9% year-on-year" is growth while "a market share of 28.7%" is
 market_share. Other types (roles, partnerships, market entries, ...) are anchored on their
-trigger. The remaining slots take the nearest entity or value of an allowed label or kind. A
-suggestion is made only when every required slot is filled. Nothing here is specific to a claim
+trigger. The claim's subject (the first entity slot in the YAML, the actor; in the passive voice
+the first required one after it) takes the entity before the focus, preferring the parser's
+grammatical subject; an anaphor ("the company") or a sentence with no such entity carries the
+subject over from the sentences before. The remaining slots take the nearest entity or value of
+an allowed label or kind. A suggestion is made only when every required slot is filled. Nothing here is specific to a claim
 type: a type added to the YAML gets suggestions the same way.
 """
 
@@ -142,7 +145,7 @@ class Suggester:
             if _anchor_slot(claim_type):
                 continue
             near = [m for m in mentions if _distance((m.start, m.end), trigger) <= TRIGGER_WINDOW]
-            suggestion = self._fill(claim_type, text, (start, end), trigger, None, near, values, [])
+            suggestion = self._fill(claim_type, text, (start, end), trigger, None, near, values, previous_subjects)
             if suggestion:
                 suggestion.confidence = 0.6
                 suggestions.append(suggestion)
@@ -162,15 +165,21 @@ class Suggester:
                 slot_value["value"]["value"] = -abs(slot_value["value"]["value"])
             slots[anchor_slot.name] = [slot_value]
         # Sources first: "according to X" must not become the subject.
-        order = sorted(claim_type.slots.values(), key=lambda s: (s.name != "source", not s.required))
+        subject = self._subject_slot(claim_type, self._passive(text, trigger))
+        order = sorted(claim_type.slots.values(), key=lambda s: (s.name != "source", s is not subject, not s.required))
         for slot in order:
             if slot.name in slots:
                 continue
             if slot.kind == "entity":
-                chosen = self._entity_for(slot, text, focus, trigger, mentions, used_mentions)
-                if not chosen and slot.required and not slot.multiple and previous_subjects and slot is self._subject_slot(claim_type):
-                    chosen = [m for m in previous_subjects if slot.accepts_label(m.label)][-1:]
-                    carried = bool(chosen)
+                chosen = self._entity_for(slot, slot is subject, text, sentence, focus, mentions, used_mentions)
+                # "The company entered Brazil": a subject referred to by an anaphor before the focus, or a
+                # required party not named in the sentence at all, is the company the text was just about.
+                subject_after = (slot is subject and chosen and chosen[0].start >= focus[1]
+                                 and self.values.anaphor.search(text, sentence[0], focus[0]))
+                if slot.required and not slot.multiple and (not chosen or subject_after):
+                    earlier = [m for m in previous_subjects if slot.accepts_label(m.label)][-1:]
+                    if earlier:
+                        chosen, carried = earlier, True
                 if chosen:
                     slots[slot.name] = [entity_slot(m) for m in chosen]
                     used_mentions.update((m.start, m.end) for m in chosen)
@@ -202,13 +211,23 @@ class Suggester:
         return Suggestion(claim_type.name, evidence, confidence, slots)
 
     @staticmethod
-    def _subject_slot(claim_type: ClaimType) -> Slot | None:
-        return next((s for s in claim_type.slots.values() if s.kind == "entity" and s.required), None)
+    def _subject_slot(claim_type: ClaimType, passive: bool) -> Slot | None:
+        """The slot whose entity stands before the trigger: the first entity slot in the YAML (the actor:
+        an authority, an investor), or in the passive voice the first required one after it."""
+        slots = [s for s in claim_type.slots.values() if s.kind == "entity" and not s.multiple and s.name != "source"]
+        if passive:
+            return next((s for s in slots[1:] if s.required), slots[0] if slots else None)
+        return slots[0] if slots else None
 
-    def _entity_for(self, slot: Slot, text, focus, trigger, mentions, used) -> list[Mention]:
+    def _passive(self, text: str, trigger: tuple[int, int]) -> bool:
+        """"TikTok was banned", "a round led by": the entity before the trigger is acted upon."""
+        before = text[max(0, trigger[0] - 12):trigger[0]]
+        return bool(self.values.passive_marker.search(before) or self.values.agent_marker.search(text, trigger[0], trigger[1] + 4))
+
+    def _entity_for(self, slot: Slot, is_subject: bool, text, sentence, focus, mentions, used) -> list[Mention]:
         pool = [m for m in mentions if slot.accepts_label(m.label) and (m.start, m.end) not in used]
         if slot.name == "source":
-            return [m for m in pool if self._after_source_cue(text, m)][:1]
+            return [m for m in pool if self._after_source_cue(text, sentence[0], m)][:1]
         if not pool:
             return []
         if slot.multiple:
@@ -218,7 +237,7 @@ class Suggester:
             return list(distinct.values())
         # The subject usually comes before the number or trigger; other slots take the nearest.
         before = [m for m in pool if m.end <= focus[0]]
-        if slot.required and before:
+        if is_subject and before:
             subjects = [m for m in before if m.is_subject]
             return [max(subjects or before, key=lambda m: m.end)]
         return [min(pool, key=lambda m: _distance((m.start, m.end), focus))]
@@ -227,8 +246,8 @@ class Suggester:
     def _bare_small_count(value: ValueMention) -> bool:
         return value.kind == "count" and abs(value.value["value"]) < MIN_BARE_COUNT and value.text.strip().isdigit()
 
-    def _after_source_cue(self, text: str, m: Mention) -> bool:
-        window = text[max(0, m.start - SOURCE_WINDOW):m.start]
+    def _after_source_cue(self, text: str, sentence_start: int, m: Mention) -> bool:
+        window = text[max(sentence_start, m.start - SOURCE_WINDOW):m.start]
         after = text[m.end:m.end + 25]
         return bool(self.source_cue.search(window)) or bool(re.match(r"\W*(?:statistics|data|figures|report|cijfers)", after, re.IGNORECASE))
 

@@ -7,7 +7,7 @@ import pytest
 
 from annotations.errors import SchemaError
 from annotations.ingest import import_paths
-from annotations.preannotate import Annotator, preannotate
+from annotations.preannotate import Annotator, consistent_names, preannotate
 from annotations.settings import Settings, load_settings
 from annotations.store import Store
 from tests.conftest import ROOT, SEEDS, run_cli
@@ -92,6 +92,39 @@ def test_quality_bar_on_the_seed_gold(seeded, capsys):
     assert overall["recall"] >= 0.7 and overall["precision"] >= 0.5
 
 
+def test_quality_bar_on_articles_the_rules_were_not_written_on(tmp_path, capsys):
+    """Four business-news articles in ordinary English, gold written before the pipeline ran on them."""
+    path = tmp_path / "heldout.db"
+    assert run_cli("import", ROOT / "tests/data/heldout", "--db", path) == 0
+    assert run_cli("preannotate", "--db", path) == 0
+    capsys.readouterr()
+    assert run_cli("evaluate", "--db", path, "--gold", ROOT / "tests/data/heldout_gold.jsonl", "--json") == 0
+    overall = json.loads(capsys.readouterr().out)["overall"]
+    assert overall["recall"] >= 0.7 and overall["precision"] >= 0.5
+
+
+def test_a_name_keeps_one_label_throughout_an_article(tmp_path):
+    """The model tags "Mistral AI" ORG, then GPE, then misses it: a curator sees one ORG everywhere."""
+    path = tmp_path / "w.db"
+    with Store(path) as store:
+        import_paths(store, [ROOT / "tests/data/heldout/h3_funding.txt"])
+        preannotate(store, Annotator.from_settings(load_settings(path), store))
+        doc = store.document(store.document_ids()[0])
+        spans = [s for s in store.spans_of(doc.id) if doc.text[s["start"]:s["end"]] == "Mistral AI"]
+    assert len(spans) == doc.text.count("Mistral AI")
+    assert {(s["label"], s["kb_id"]) for s in spans} == {("ORG", "mistral_ai")}
+
+
+def test_names_the_model_tagged_differently_or_missed_get_its_most_frequent_label():
+    text = "Acme Robotics grew. Acme Robotics hired. Investors like Acme Robotics and Acmes."
+    first, second = text.index("Acme"), text.index("Acme", 5)
+    spans = [{"start": first, "end": first + 13, "label": "ORG", "kb_id": None, "origin": "model"},
+             {"start": second, "end": second + 13, "label": "GPE", "kb_id": None, "origin": "model"}]
+    result = consistent_names(text, spans)
+    assert [(text[s["start"]:s["end"]], s["label"], s["origin"]) for s in result] == [
+        ("Acme Robotics", "ORG", "model"), ("Acme Robotics", "ORG", "model"), ("Acme Robotics", "ORG", "rules")]
+
+
 def test_rerun_is_idempotent_and_keeps_curator_decisions(tmp_path):
     path = tmp_path / "w.db"
     with Store(path) as store:
@@ -103,8 +136,8 @@ def test_rerun_is_idempotent_and_keeps_curator_decisions(tmp_path):
         suggestion = store.claims_of(doc_id)[0]
         # a curator accepts it: their own row, pointing at the suggestion
         with store.write():
-            store._insert_claim({**suggestion, "id": None, "doc_id": doc_id, "status": "accepted", "annotator": "ana",
-                                 "origin": suggestion["origin"], "based_on": suggestion["id"]}, "2024-01-01")
+            store._insert_claims([{**suggestion, "id": None, "doc_id": doc_id, "status": "accepted", "annotator": "ana",
+                                   "origin": suggestion["origin"], "based_on": suggestion["id"]}], "2024-01-01")
         assert preannotate(store, annotator)["documents"] == 0
         preannotate(store, annotator, force=True)
         after = store.stats()
