@@ -50,3 +50,24 @@ def load_settings(db: str | os.PathLike | None = None) -> Settings:
         entities_schema=Path(env.get("CLAIMDESK_ENTITIES_SCHEMA") or SCHEMA_DIR / "entities.yaml"),
         models=models_from_env(env.get("CLAIMDESK_MODELS")),
     )
+
+
+def config_dir() -> Path:
+    """Where a user's own Claimdesk settings live (XDG_CONFIG_HOME, else ~/.config)."""
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "claimdesk"
+
+
+def remembered_curator() -> str | None:
+    """The curator name given last time on this machine, if any."""
+    path = config_dir() / "curator"
+    try:
+        name = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return name or None
+
+
+def remember_curator(name: str) -> None:
+    path = config_dir() / "curator"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(name.strip() + "\n", encoding="utf-8")

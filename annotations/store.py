@@ -31,6 +31,7 @@ MIGRATION_SET = "claimdesk"
 migrations = Migrations(MIGRATION_SET)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+KEY_SEP = "\x1f"  # joins the columns of a compound key in the audit log
 
 
 def now() -> str:
@@ -287,10 +288,17 @@ class Store:
             raise NotFound(f"no document named {name!r}")
         return row[0]
 
-    def list_documents(self) -> list[dict]:
-        """The article list: id, name, title and language of every document, in import order."""
-        rows = self.db.execute("SELECT id, name, title, lang FROM documents ORDER BY id")
-        return [dict(zip(("id", "name", "title", "lang"), row)) for row in rows]
+    def list_documents(self, annotator: str | None = None, doc_ids: list[int] | None = None) -> list[dict]:
+        """The article list in import order: id, name, title, language, and for a curator their
+        progress (new, in_progress, done) and how many suggested claims they have not decided on."""
+        rows = self.db.execute(
+            "SELECT d.id, d.name, d.title, d.lang, coalesce(p.status, 'new'), "
+            "(SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.annotator = 'model' AND c.status = 'suggested' "
+            " AND NOT EXISTS (SELECT 1 FROM claims o WHERE o.based_on = c.id AND o.annotator = ?)) "
+            "FROM documents d LEFT JOIN document_progress p ON p.doc_id = d.id AND p.annotator = ? "
+            + (f"WHERE d.id IN ({','.join('?' * len(doc_ids))}) " if doc_ids else "") + "ORDER BY d.id",
+            [annotator, annotator, *(doc_ids or [])])
+        return [dict(zip(("id", "name", "title", "lang", "status", "open"), row)) for row in rows]
 
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
@@ -351,11 +359,11 @@ class Store:
                 for s in spans if (s["start"], s["end"], s["label"], s.get("kb_id")) not in kept_spans
             ]
             self.db["spans"].insert_all(span_rows)
-            self._insert_claims([{**claim, "doc_id": doc_id, "status": "suggested", "annotator": "model",
+            self.insert_claims([{**claim, "doc_id": doc_id, "status": "suggested", "annotator": "model",
                                   "schema_hash": schema_hash} for claim in claims if claim_signature(claim) not in kept_claims], stamp)
             q("INSERT OR REPLACE INTO preannotated (doc_id, key, pipeline, at) VALUES (?, ?, ?, ?)", [doc_id, key, pipeline, stamp])
 
-    def _insert_claims(self, claims: list[dict], stamp: str) -> list[str]:
+    def insert_claims(self, claims: list[dict], stamp: str) -> list[str]:
         """Insert claims with their slots (two bulk inserts, however many claims); return their ids."""
         claim_rows, slot_rows = [], []
         for claim in claims:
@@ -368,17 +376,42 @@ class Store:
                 "confidence": claim.get("confidence"), "note": claim.get("note"), "schema_hash": claim.get("schema_hash"),
                 "created_at": claim.get("created_at", stamp), "updated_at": claim.get("updated_at", stamp),
             })
-            for slot, values in claim["slots"].items():
-                for position, value in enumerate(values if isinstance(values, list) else [values]):
-                    slot_rows.append({
-                        "claim_id": claim_id, "slot": slot, "position": position, "start": value.get("start"),
-                        "end": value.get("end"), "text": value.get("text", ""), "label": value.get("label"),
-                        "kb_id": value.get("kb_id"),
-                        "value": json.dumps(value["value"], ensure_ascii=False) if value.get("value") is not None else None,
-                    })
+            slot_rows += _slot_rows(claim_id, claim["slots"])
         self.db["claims"].insert_all(claim_rows)
         self.db["claim_slots"].insert_all(slot_rows)
         return [row["id"] for row in claim_rows]
+
+    def insert_claim_slots(self, claim_id: str, slots: dict) -> None:
+        self.db["claim_slots"].insert_all(_slot_rows(claim_id, slots))
+
+    # -- rows as the audit log keeps them --------------------------------------------------------------
+
+    _KEYS = {"claims": ("id",), "spans": ("id",), "document_progress": ("doc_id", "annotator"),
+             "kb_entities": ("kb_id",), "kb_aliases": ("alias", "kb_id")}
+
+    def row_snapshot(self, table: str, key: str) -> dict | None:
+        """One row as a dict (a claim with its slot rows), or None; compound keys are joined by KEY_SEP."""
+        columns = self._KEYS[table]
+        where = " AND ".join(f"{c} = ?" for c in columns)
+        rows = list(self.db[table].rows_where(where, key.split(KEY_SEP)))
+        if not rows:
+            return None
+        row = rows[0]
+        if table == "claims":
+            row["slots"] = [{k: v for k, v in r.items() if k != "id"} for r in self.db["claim_slots"].rows_where(
+                "claim_id = ?", [key], order_by="slot, position")]
+        return row
+
+    def restore_row(self, table: str, key: str, row: dict | None) -> None:
+        """Put a row back as a snapshot had it (None: the row did not exist)."""
+        columns = self._KEYS[table]
+        self.db[table].delete_where(" AND ".join(f"{c} = ?" for c in columns), key.split(KEY_SEP))
+        if row is not None:
+            row = dict(row)
+            slots = row.pop("slots", None)
+            self.db[table].insert(row)
+            if slots:
+                self.db["claim_slots"].insert_all(slots)
 
     def _claim_signature(self, claim_id: str) -> tuple:
         row = self.db.execute("SELECT type FROM claims WHERE id = ?", [claim_id]).fetchone()
@@ -434,6 +467,19 @@ class Store:
                 "UNION SELECT annotator FROM document_progress ORDER BY 1"
             )],
         }
+
+
+def _slot_rows(claim_id: str, slots: dict) -> list[dict]:
+    rows = []
+    for slot, values in slots.items():
+        for position, value in enumerate(values if isinstance(values, list) else [values]):
+            rows.append({
+                "claim_id": claim_id, "slot": slot, "position": position, "start": value.get("start"),
+                "end": value.get("end"), "text": value.get("text", ""), "label": value.get("label"),
+                "kb_id": value.get("kb_id"),
+                "value": json.dumps(value["value"], ensure_ascii=False) if value.get("value") is not None else None,
+            })
+    return rows
 
 
 def _filtered(sql: str, params: list, statuses, annotator) -> tuple[str, list]:

@@ -6,8 +6,9 @@ import getpass
 import os
 import sys
 
+from annotations.curation import Curation
 from annotations.errors import ClaimdeskError
-from annotations.settings import load_settings
+from annotations.settings import load_settings, remember_curator, remembered_curator
 from annotations.workspace import open_workspace
 
 
@@ -22,12 +23,16 @@ def run(args) -> int:
     app.setApplicationName("Claimdesk")
     settings = load_settings(args.db)
     try:
+        curator = args.annotator or remembered_curator() or (getpass.getuser() if args.screenshot else ask_curator())
+        if not curator:
+            return 2
+        remember_curator(curator)
         store, _ = open_workspace(settings)
-        window = MainWindow(store, args.annotator or getpass.getuser())
+        window = MainWindow(store, Curation.open(settings, store, curator))
         if args.doc:
             window.open_document(store.document_id(args.doc))
         elif window.documents.rowCount():
-            window.open_document(window.documents.index(0).data(window.documents.IdRole))
+            window.open_document(window.documents.row(0)["id"])
     except ClaimdeskError as e:
         if args.screenshot:
             print(f"error: {e}", file=sys.stderr)
@@ -35,14 +40,27 @@ def run(args) -> int:
             QMessageBox.critical(None, "Claimdesk", str(e))
         return 1
     if args.screenshot:
-        window.show()
-        app.processEvents()
-        if not window.grab().save(args.screenshot):
-            print(f"error: cannot write {args.screenshot}", file=sys.stderr)
-            return 1
-        print(f"wrote {args.screenshot}")
-        return 0
+        return screenshot(app, window, args.screenshot)
     window.show()
     # The window is usable at once; the model loads and new documents are pre-annotated meanwhile.
     window.start_preannotation(settings)
     return app.exec()
+
+
+def ask_curator() -> str | None:
+    """Asked once; the name is remembered for the next start (annotations.settings)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    name, ok = QInputDialog.getText(None, "Claimdesk", "Your name, stored with every decision you make:",
+                                    text=getpass.getuser())
+    return name.strip() if ok and name.strip() else None
+
+
+def screenshot(app, window, path: str) -> int:
+    window.show()
+    app.processEvents()
+    if not window.grab().save(path):
+        print(f"error: cannot write {path}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0

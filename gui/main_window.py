@@ -1,36 +1,343 @@
-"""The main window: the article list beside the article text."""
+"""The curation workspace: article list, article view, claims panel, legend and status bar.
+
+Every decision is one call into annotations.curation, stored at once; the window then refreshes
+what the returned Change names. Keys (also listed in the Help menu and the README):
+
+    Enter confirm claim    X reject claim    E edit slot    N new claim    J/K or ↓/↑ next/previous claim
+    1-9 label the selection as the legend's label    D article done, open the next
+    Ctrl+Z undo    Ctrl+Shift+Z redo    Ctrl+F search articles
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListView, QMainWindow, QPlainTextEdit, QSplitter
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from annotations.store import Store
-from gui.models import DocumentListModel
+from annotations.curation import Change, Curation
+from annotations.errors import ClaimdeskError
+from annotations.store import Document, Store
+from gui.article_view import ArticleView
+from gui.dialogs import AddClaimDialog, LinkDialog, SlotDialog
+from gui.models import ClaimListModel, DocumentFilter, DocumentListModel, IdRole, SlotTableModel
+
+KEYS_HELP = ("Enter confirm · X reject · E edit slot · N new claim · J/K next/previous · "
+             "1–9 label selection · D done → next · Ctrl+Z undo")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, annotator: str, parent=None):
+    def __init__(self, store: Store, curation: Curation, parent=None):
         super().__init__(parent)
-        self.store = store
-        self.annotator = annotator
-        self.setWindowTitle(f"Claimdesk — {store.path.name}")
-        self.article_list = QListView()
+        self.store, self.curation = store, curation
+        self.schema = curation.schema
+        self.setWindowTitle(f"Claimdesk — {store.path.name} — {curation.annotator}")
+        self.doc: Document | None = None
+        self.spans: list[dict] = []
+        self.labels = list(self.schema.entity_labels)[:9]
+        self.slot_orders = {name: list(t.slots) for name, t in self.schema.claim_types.items()}
+
+        # left: filter and article list
+        self.search = QLineEdit(placeholderText="Search articles (Ctrl+F)")
+        self.status_filter = QComboBox()
+        for text, status in (("All", ""), ("New", "new"), ("In progress", "in_progress"), ("Done", "done")):
+            self.status_filter.addItem(text, status)
         self.documents = DocumentListModel([], self)
-        self.reload_documents()
-        # QPlainTextEdit never interprets markup: HTML in an article is shown as the characters it is.
-        self.article_view = QPlainTextEdit(readOnly=True)
-        self.article_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.document_filter = DocumentFilter(self)
+        self.document_filter.setSourceModel(self.documents)
+        self.article_list = QListView()
+        self.article_list.setModel(self.document_filter)
+        self.article_list.setWordWrap(True)
+        self.article_list.selectionModel().currentChanged.connect(self._on_article_changed)
+        self.search.textChanged.connect(self._filter_articles)
+        self.status_filter.currentIndexChanged.connect(self._filter_articles)
+        left = _column(_row(self.search, self.status_filter), self.article_list)
+
+        # middle: legend and article
+        self.article_view = ArticleView(self.schema)
+        self.article_view.span_clicked.connect(self._span_menu)
+        self.legend = QLabel(self._legend_html())
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        middle = _column(self.legend, self.article_view)
+
+        # right: claims and the selected claim's slots
+        self.claims = ClaimListModel([], None, self)
+        self.claim_list = QListView()
+        self.claim_list.setModel(self.claims)
+        self.claim_list.setWordWrap(True)
+        self.claim_list.selectionModel().currentChanged.connect(self._on_claim_changed)
+        self.slots = SlotTableModel()
+        self.slot_table = QTableView()
+        self.slot_table.setModel(self.slots)
+        self.slot_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.slot_table.verticalHeader().hide()
+        self.slot_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.claims_title = QLabel("<b>Claims</b>")
+        right = _column(self.claims_title, self.claim_list, QLabel(f"<small>{KEYS_HELP}</small>", wordWrap=True), self.slot_table)
+
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.article_list)
-        splitter.addWidget(self.article_view)
-        splitter.setSizes([300, 900])
+        for widget in (left, middle, right):
+            splitter.addWidget(widget)
+        splitter.setSizes([260, 640, 460])
         self.setCentralWidget(splitter)
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status)
-        self.resize(1280, 800)
-        self.current_doc_id: int | None = None
+        self.resize(1400, 860)
+        self._make_actions()
+        self.reload_documents()
+
+    # -- actions and keys ------------------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        menu = self.menuBar().addMenu("&Curate")
+        def add(text, keys, slot):
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.addAction(action)
+            return action
+        add("Confirm claim", ["Return", "Enter"], self.confirm_claim)
+        add("Reject claim", ["X"], self.reject_claim)
+        add("Edit slot…", ["E"], self.edit_slot)
+        add("New claim…", ["N"], self.add_claim)
+        add("Next claim", ["J"], lambda: self._move_claim(1))
+        add("Previous claim", ["K"], lambda: self._move_claim(-1))
+        add("Article done, open next", ["D"], self.mark_done)
+        menu.addSeparator()
+        add("Undo", ["Ctrl+Z"], self.undo)
+        add("Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo)
+        add("Search articles", ["Ctrl+F"], lambda: (self.search.setFocus(), self.search.selectAll()))
+        labels = self.menuBar().addMenu("&Label selection")
+        for number, label in enumerate(self.labels, start=1):
+            action = QAction(f"{label}", self)
+            action.setShortcut(QKeySequence(str(number)))
+            action.triggered.connect(lambda _=False, label=label: self.label_selection(label))
+            labels.addAction(action)
+            self.addAction(action)
+
+    def _legend_html(self) -> str:
+        items = [f'<span style="background:{self.schema.color(label)}">&nbsp;{n} {label}&nbsp;</span>'
+                 for n, label in enumerate(self.labels, start=1)]
+        rest = [f'<span style="background:{self.schema.color(label)}">&nbsp;{label}&nbsp;</span>'
+                for label in list(self.schema.entity_labels)[9:]]
+        evidence = '<span style="background:#fff2b3">&nbsp;evidence&nbsp;</span> <u style="color:#d00000">slot</u>'
+        return " ".join(items + rest) + " &nbsp; " + evidence
+
+    # -- articles --------------------------------------------------------------------------------
+
+    def reload_documents(self) -> None:
+        """Read the article list again (after an import or pre-annotation)."""
+        current = self.doc.id if self.doc else None
+        self.documents = DocumentListModel(self.store.list_documents(self.curation.annotator), self)
+        self.document_filter.setSourceModel(self.documents)
+        if current is not None:
+            self._select_article(current)
         self._update_status()
+
+    def open_document(self, doc_id: int) -> None:
+        self._select_article(doc_id)
+
+    def _select_article(self, doc_id: int) -> None:
+        index = self.document_filter.mapFromSource(self.documents.index(self.documents.row_of(doc_id)))
+        if index.isValid():
+            self.article_list.setCurrentIndex(index)
+        elif self.documents.row_of(doc_id) >= 0:  # filtered out: show it anyway
+            self._show_article(doc_id)
+
+    def _filter_articles(self) -> None:
+        self.document_filter.set_filter(self.search.text(), self.status_filter.currentData())
+
+    def _on_article_changed(self, current: QModelIndex, _previous) -> None:
+        doc_id = current.data(IdRole)
+        if doc_id is not None and (self.doc is None or doc_id != self.doc.id):
+            self._show_article(doc_id)
+
+    def _show_article(self, doc_id: int) -> None:
+        self.doc = self.store.document(doc_id)
+        self.curation.start(doc_id)
+        self.spans = self.curation.spans(doc_id)
+        self.article_view.show_article(self.doc.text, self.spans)
+        self._show_claims()
+        self._refresh_row(doc_id)
+        self.claim_list.setFocus()  # the keys act on claims at once; Ctrl+F goes to the search
+
+    def _show_claims(self, keep: str | None = None, row: int = 0) -> None:
+        claims = self.curation.claims(self.doc.id)
+        self.claims = ClaimListModel(claims, self.slot_orders, self)
+        self.claim_list.setModel(self.claims)
+        self.claim_list.selectionModel().currentChanged.connect(self._on_claim_changed)
+        open_count = sum(1 for c in claims if c["status"] == "suggested")
+        self.claims_title.setText(f"<b>Claims</b> — {len(claims)}, {open_count} undecided")
+        target = self.claims.row_of(keep) if keep else -1
+        target = target if target >= 0 else min(row, self.claims.rowCount() - 1)
+        if target >= 0:
+            self.claim_list.selectionModel().setCurrentIndex(self.claims.index(target), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        else:
+            self._on_claim_changed(QModelIndex(), QModelIndex())
+
+    def _on_claim_changed(self, current: QModelIndex, _previous) -> None:
+        claim = self.claims.claim(current.row()) if current.isValid() else None
+        claim_type = self.schema.claim_types.get(claim["type"]) if claim else None
+        self.slots = SlotTableModel(claim, claim_type, self)
+        self.slot_table.setModel(self.slots)
+        if claim:
+            self.slot_table.selectRow(self.slots.first_problem_row())
+        self.article_view.mark_claim(claim)
+
+    def current_claim(self) -> dict | None:
+        index = self.claim_list.currentIndex()
+        return self.claims.claim(index.row()) if index.isValid() else None
+
+    def _move_claim(self, step: int) -> None:
+        row = self.claim_list.currentIndex().row() + step
+        if 0 <= row < self.claims.rowCount():
+            self.claim_list.setCurrentIndex(self.claims.index(row))
+
+    # -- decisions: each is one core call ---------------------------------------------------------
+
+    def confirm_claim(self) -> None:
+        claim = self.current_claim()
+        if claim:
+            self._apply(lambda: self.curation.confirm_claim(claim["id"]), advance=True)
+
+    def reject_claim(self) -> None:
+        claim = self.current_claim()
+        if claim:
+            self._apply(lambda: self.curation.reject_claim(claim["id"]), advance=True)
+
+    def edit_slot(self) -> None:
+        claim = self.current_claim()
+        if not claim:
+            return
+        slot_name = self.slots.slot_name(self.slot_table.currentIndex().row()) or next(iter(self.schema.claim_types[claim["type"]].slots))
+        dialog = SlotDialog(self.curation, self.doc, claim, slot_name, self.spans, self)
+        if dialog.exec() and dialog.values is not None:
+            self._apply(lambda: self.curation.set_slot(claim["id"], dialog.slot_name, dialog.values))
+
+    def add_claim(self) -> None:
+        if not self.doc:
+            return
+        selection = self.article_view.selected_range()
+        near = selection[0] if selection else ((self.current_claim() or {}).get("evidence") or {}).get("start") or 0
+        dialog = AddClaimDialog(self.curation, self.doc, self.spans, near, self)
+        if dialog.exec():
+            self._apply(lambda: self.curation.add_claim(self.doc.id, dialog.claim_type, dialog.result_slots, selection))
+
+    def label_selection(self, label: str) -> None:
+        selection = self.article_view.selected_range() if self.doc else None
+        if not selection:
+            self.statusBar().showMessage("Select some words in the article first, then press the label's number.", 5000)
+            return
+        self._apply(lambda: self.curation.add_span(self.doc.id, selection[0], selection[1], label))
+
+    def relabel_span(self, span: dict, label: str) -> None:
+        self._apply(lambda: self.curation.relabel_span(span["id"], label))
+
+    def reject_span(self, span: dict) -> None:
+        self._apply(lambda: self.curation.reject_span(span["id"]))
+
+    def link_span(self, span: dict, kb_id: str) -> None:
+        self._apply(lambda: self.curation.link_span(span["id"], kb_id))
+
+    def mark_done(self) -> None:
+        if not self.doc:
+            return
+        done_id = self.doc.id
+        if self._apply(lambda: self.curation.mark_done(done_id)):
+            self._open_next_after(done_id)
+
+    def undo(self) -> None:
+        self._apply(self.curation.undo, nothing="Nothing to undo.")
+
+    def redo(self) -> None:
+        self._apply(self.curation.redo, nothing="Nothing to redo.")
+
+    def _apply(self, action, advance: bool = False, nothing: str = "") -> Change | None:
+        """Run one core call; show what it refused in the status bar; refresh what it changed."""
+        row = self.claim_list.currentIndex().row()
+        try:
+            change = action()
+        except ClaimdeskError as e:
+            self.statusBar().showMessage(f"⚠ {e}", 8000)
+            return None
+        if change is None:
+            self.statusBar().showMessage(nothing, 3000)
+            return None
+        self.statusBar().showMessage(f"{change.action.replace(':', ' ')} — stored", 3000)
+        if change.doc_id is not None and (self.doc is None or change.doc_id != self.doc.id):
+            self._select_article(change.doc_id)  # an undo in another article: go and show it
+        elif self.doc:
+            if change.spans or change.action.endswith("link span"):
+                self.spans = self.curation.spans(self.doc.id)
+                self.article_view.show_spans(self.spans)
+            self._show_claims(None if advance else self._claim_after(change), row + 1 if advance else row)
+            self._refresh_row(self.doc.id)
+        return change
+
+    def _claim_after(self, change: Change) -> str | None:
+        """After an edit the curator's row replaces the suggestion: keep it selected."""
+        return next(iter(change.claims), None) if len(change.claims) == 1 else None
+
+    def _open_next_after(self, doc_id: int) -> None:
+        position = self.documents.row_of(doc_id)
+        order = list(range(position + 1, self.documents.rowCount())) + list(range(0, position))
+        following = next((n for n in order if self.documents.row(n)["status"] != "done"), None)
+        if following is None:
+            self.statusBar().showMessage("All articles are done.", 8000)
+            return
+        self._select_article(self.documents.row(following)["id"])
+
+    def _refresh_row(self, doc_id: int) -> None:
+        self.documents.update_rows(self.store.list_documents(self.curation.annotator, [doc_id]))
+        self._update_status()
+
+    def _update_status(self) -> None:
+        self.status.setText(f"{self.curation.annotator} · {self.store.path} · "
+                            f"{self.documents.done_count()} of {self.documents.rowCount()} articles done")
+
+    # -- clicking a span -------------------------------------------------------------------------
+
+    def _span_menu(self, span: dict, where: QPoint) -> None:
+        mention = self.doc.text[span["start"]:span["end"]]
+        menu = QMenu(self)
+        relabel = menu.addMenu(f"Relabel “{mention}” ({span['label']})")
+        for label in self.schema.entity_labels:
+            relabel.addAction(label, lambda label=label: self.relabel_span(span, label))
+        menu.addAction("Reject span", lambda: self.reject_span(span))
+        menu.addAction("Link to canonical entity…", lambda: self._link(span, mention))
+        claim = self.current_claim()
+        if claim:
+            use = menu.addMenu("Use in the selected claim as")
+            for name in self.schema.claim_types[claim["type"]].slots:
+                use.addAction(name, lambda name=name: self._use_span(claim, name, span))
+        menu.popup(where)
+        self.span_menu = menu  # kept for tests
+
+    def _link(self, span: dict, mention: str) -> None:
+        dialog = LinkDialog(self.curation, mention, span["label"], self)
+        if dialog.exec():
+            self.link_span(span, dialog.kb_id())
+
+    def _use_span(self, claim: dict, slot_name: str, span: dict) -> None:
+        self._apply(lambda: self.curation.set_slot(
+            claim["id"], slot_name, [self.curation.slot_value_from_span(self.doc, claim["type"], slot_name, span)]))
+
+    # -- background work -------------------------------------------------------------------------
 
     def start_preannotation(self, settings) -> None:
         from gui.workers import PreannotateWorker
@@ -44,24 +351,23 @@ class MainWindow(QMainWindow):
     def _on_preannotated(self, report: dict) -> None:
         notices = " ".join(report["notices"])
         self.statusBar().showMessage(f"Pre-annotated {report['documents']} articles. {notices}".strip())
+        if report["documents"]:
+            self.reload_documents()
+            if self.doc:
+                self._show_article(self.doc.id)
 
-    def reload_documents(self) -> None:
-        """Read the article list again (after an import, say)."""
-        self.documents = DocumentListModel(self.store.list_documents(), self)
-        self.article_list.setModel(self.documents)
-        self.article_list.selectionModel().currentChanged.connect(self._on_current_changed)
 
-    def _update_status(self) -> None:
-        self.status.setText(f"{self.annotator} · {self.store.path} · {self.documents.rowCount()} articles")
+def _column(*widgets) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(4, 4, 4, 4)
+    for widget in widgets:
+        layout.addWidget(widget) if isinstance(widget, QWidget) else layout.addLayout(widget)
+    return box
 
-    def open_document(self, doc_id: int) -> None:
-        row = self.documents.row_of(doc_id)
-        if row >= 0:
-            self.article_list.setCurrentIndex(self.documents.index(row))
 
-    def _on_current_changed(self, current, _previous) -> None:
-        doc_id = current.data(DocumentListModel.IdRole)
-        if doc_id is None:
-            return
-        self.current_doc_id = doc_id
-        self.article_view.setPlainText(self.store.document(doc_id).text)
+def _row(*widgets) -> QHBoxLayout:
+    layout = QHBoxLayout()
+    for widget in widgets:
+        layout.addWidget(widget)
+    return layout

@@ -1,18 +1,25 @@
-"""Qt models that adapt the core: they hold ids and a row cache, and never query per cell."""
+"""Qt models that adapt the core: they hold rows fetched once, and never query per cell."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+
+from annotations.schema import ClaimType
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●"}
+CLAIM_MARK = {"suggested": "?", "accepted": "✓", "corrected": "✎", "rejected": "✗", "gold": "★"}
+CLAIM_COLOR = {"suggested": "#555555", "accepted": "#1b7f3b", "corrected": "#1f5fae", "rejected": "#9a9a9a", "gold": "#8a6d00"}
 
 
 class DocumentListModel(QAbstractListModel):
-    """The article list. `_rows` -- one dict per document (id, name, title, lang), in list order."""
-
-    IdRole = Qt.ItemDataRole.UserRole + 1
+    """The article list. `_rows` -- one dict per document (id, name, title, lang, status, open)."""
 
     def __init__(self, rows: list[dict], parent=None):
         super().__init__(parent)
         self._rows = list(rows)
+        self._row_of = {row["id"]: i for i, row in enumerate(self._rows)}
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -22,12 +29,151 @@ class DocumentListModel(QAbstractListModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{row['title']}"
+            open_claims = f" · {row['open']} open" if row["open"] else ""
+            return f"{STATUS_MARK[row['status']]} {row['title']}\n    {row['lang']}{open_claims}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row['name']} ({row['lang']})"
-        if role == self.IdRole:
+            return f"{row['name']} ({row['lang']}, {row['status'].replace('_', ' ')})"
+        if role == IdRole:
             return row["id"]
         return None
 
     def row_of(self, doc_id: int) -> int:
-        return next((i for i, row in enumerate(self._rows) if row["id"] == doc_id), -1)
+        return self._row_of.get(doc_id, -1)
+
+    def row(self, number: int) -> dict:
+        return self._rows[number]
+
+    def update_rows(self, rows: list[dict]) -> None:
+        """New figures (status, open suggestions) for some documents already in the list."""
+        for new in rows:
+            number = self._row_of.get(new["id"])
+            if number is not None:
+                self._rows[number] = new
+                self.dataChanged.emit(self.index(number), self.index(number))
+
+    def done_count(self) -> int:
+        return sum(1 for row in self._rows if row["status"] == "done")
+
+
+class DocumentFilter(QSortFilterProxyModel):
+    """Filters the article list by words in the title or name, and by the curator's status."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.words = ""
+        self.status = ""
+
+    def set_filter(self, words: str, status: str) -> None:
+        self.beginFilterChange()
+        self.words, self.status = words.strip().lower(), status
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        row = self.sourceModel().row(source_row)
+        if self.status and row["status"] != self.status:
+            return False
+        return not self.words or self.words in row["title"].lower() or self.words in row["name"].lower()
+
+
+def slot_summary(claim: dict, slot_order: list[str]) -> str:
+    """The claim's values in the schema's slot order: "Xiaomi · India · 28.7% → 28.7 · 2019-Q2"."""
+    names = [n for n in slot_order if n in claim["slots"]] + [n for n in claim["slots"] if n not in slot_order]
+    return " · ".join("/".join(shown_value(v) for v in claim["slots"][name]) for name in names)
+
+
+def shown_value(value: dict) -> str:
+    """A slot value as a curator reads it: the canonical name, or the normalised number, or the text."""
+    if value.get("canonical"):
+        return value["canonical"]
+    normal = (value.get("value") or {}).get("value")
+    if isinstance(normal, (int, float)) and not isinstance(normal, bool):
+        return f"{normal:,}"
+    return str(normal) if normal is not None else value.get("text", "")
+
+
+class ClaimListModel(QAbstractListModel):
+    """The claims of the open article as the curator sees them. `_claims` -- the core's claim dicts."""
+
+    def __init__(self, claims: list[dict], slot_orders: dict[str, list[str]] | None = None, parent=None):
+        super().__init__(parent)
+        self._claims = list(claims)
+        self._slot_orders = slot_orders or {}
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._claims)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._claims):
+            return None
+        claim = self._claims[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            line = f"{CLAIM_MARK[claim['status']]} {claim['type']}: {slot_summary(claim, self._slot_orders.get(claim['type'], []))}"
+            return line + ("\n    ⚠ " + "; ".join(claim["problems"]) if claim["problems"] else "")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#b00020") if claim["problems"] and claim["status"] != "rejected" else QColor(CLAIM_COLOR[claim["status"]])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            who = "suggested by the pipeline" if claim["annotator"] == "model" else f"{claim['status']} by {claim['annotator']}"
+            return f"{claim['type']} — {who}"
+        if role == IdRole:
+            return claim["id"]
+        return None
+
+    def claim(self, row: int) -> dict | None:
+        return self._claims[row] if 0 <= row < len(self._claims) else None
+
+    def row_of(self, claim_id: str) -> int:
+        return next((i for i, c in enumerate(self._claims) if c["id"] == claim_id), -1)
+
+
+class SlotTableModel(QAbstractTableModel):
+    """Every slot of the selected claim's type, filled or not: slot, text, normalised value, problem."""
+
+    HEADERS = ("slot", "text", "value", "")
+
+    def __init__(self, claim: dict | None = None, claim_type: ClaimType | None = None, parent=None):
+        super().__init__(parent)
+        self._rows: list[tuple[str, str, str, str]] = []
+        if claim and claim_type:
+            problems = claim["problems"]
+            for name, slot in claim_type.slots.items():
+                values = claim["slots"].get(name) or []
+                text = " / ".join(v.get("text", "") for v in values)
+                shown = " / ".join(_normalised(v) for v in values)
+                problem = next((p for p in problems if p.startswith(name + " ") or p.startswith(name + ":")), "")
+                mark = problem or ("required" if slot.required else "")
+                self._rows.append((name, text, shown, mark))
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < 4:
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3 and row[3] != "required":
+            return QColor("#b00020")
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 4:
+            return self.HEADERS[section]
+        return None
+
+    def slot_name(self, row: int) -> str | None:
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
+
+    def first_problem_row(self) -> int:
+        return next((i for i, row in enumerate(self._rows) if row[3] and row[3] != "required"), 0)
+
+
+def _normalised(value: dict) -> str:
+    if value.get("label") is not None:  # an entity: its canonical name, if linked
+        return value.get("canonical") or value.get("kb_id") or f"({value['label']}, not linked)"
+    normal = value.get("value") or {}
+    extra = [str(normal[k]) for k in ("currency", "qualifier") if normal.get(k) and normal[k] != "exact"]
+    return " ".join([shown_value(value), *extra])

@@ -1,45 +1,205 @@
-import pytest
+"""The real window, driven with pytest-qt offscreen: a curator's session from open to reopen."""
 
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from annotations.curation import Curation
+from annotations.ingest import import_paths
 from annotations.settings import load_settings
+from annotations.store import Store
 from annotations.workspace import open_workspace
+from gui.models import IdRole
 
 pytestmark = pytest.mark.gui
+DOC = "000_0757fb7f7850cbb7"
+
+
+def make_window(qtbot, path, name="ana"):
+    from gui.main_window import MainWindow
+
+    store, _ = open_workspace(load_settings(path))
+    window = MainWindow(store, Curation.open(load_settings(path), store, name))
+    qtbot.addWidget(window)
+    window.show()
+    return window
 
 
 @pytest.fixture
-def window(qtbot, db_path):
-    from gui.main_window import MainWindow
-
-    store, report = open_workspace(load_settings(db_path))
-    assert report is not None and len(report.added) == 5
-    win = MainWindow(store, "ana")
-    qtbot.addWidget(win)
-    win.show()
+def window(qtbot, seeded_db):
+    win = make_window(qtbot, seeded_db)
+    win.open_document(win.store.document_id(DOC))
     yield win
-    store.close()
+    win.store.close()
 
 
-def test_first_run_opens_on_the_five_seed_articles(window, qtmodeltester):
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(window.claim_list, key, modifier)
+
+
+def reactivate(qtbot, window):
+    """What the window manager does when a dialog or popup closes (offscreen has none)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def test_first_run_imports_the_seeds(qtbot, db_path, qtmodeltester):
+    window = make_window(qtbot, db_path)
     assert window.documents.rowCount() == 5
     qtmodeltester.check(window.documents)
-    titles = [window.documents.index(i).data() for i in range(5)]
-    assert titles[3].startswith("Xiaomi CEO Sold Products On A Livestream")
+    qtmodeltester.check(window.document_filter)
+    assert "0 of 5 articles done" in window.status.text() and "ana" in window.status.text()
+    window.store.close()
 
 
-def test_selecting_an_article_shows_its_text(window):
-    doc_id = window.store.document_id("003_03e3dd475b7972c6")
-    window.open_document(doc_id)
-    assert window.article_view.toPlainText() == window.store.document(doc_id).text
+def test_highlights_sit_on_the_stored_spans(window, qtmodeltester):
+    doc = window.doc
+    expected = [(s["start"], s["end"], doc.text[s["start"]:s["end"]]) for s in window.curation.spans(doc.id)]
+    assert window.article_view.highlighted() == expected and len(expected) > 50
+    assert ("Millet" in {t for _, _, t in expected}) and window.article_view.toPlainText() == doc.text
+    qtmodeltester.check(window.claims)
+    qtmodeltester.check(window.slots)
 
 
-def test_html_in_an_article_is_shown_literally(window, tmp_path):
-    from annotations.ingest import import_paths
-    path = tmp_path / "html.txt"
-    path.write_text('Xiaomi <b>grew</b> <img src="x.png">.', encoding="utf-8")
-    import_paths(window.store, [path])
+def test_emoji_before_an_entity_keeps_highlights_and_selections_on_the_word(window, qtbot, tmp_path):
+    article = tmp_path / "emoji.txt"
+    article.write_text("🎉🚀 Party time 👍🏽 at Xiaomi, which shipped 10 million phones.\n", encoding="utf-8")
+    import_paths(window.store, [article])
+    window.reload_documents()
+    window.open_document(window.store.document_id("emoji"))
+    text = window.doc.text
+    # select "Xiaomi" the way a mouse does: in Qt (UTF-16) positions, 4 emoji = 4 extra units before it
+    start_qt = text.index("Xiaomi") + 4
+    cursor = window.article_view.textCursor()
+    cursor.setPosition(start_qt)
+    cursor.setPosition(start_qt + 6, QTextCursor.MoveMode.KeepAnchor)
+    window.article_view.setTextCursor(cursor)
+    assert cursor.selectedText() == "Xiaomi"
+    qtbot.keyClick(window.article_view, Qt.Key.Key_1)  # 1 = ORG in the legend
+    [span] = window.store.spans_of(window.doc.id, annotator="ana")
+    assert (text[span["start"]:span["end"]], span["label"]) == ("Xiaomi", "ORG")
+    assert (span["start"], span["end"], "Xiaomi") in window.article_view.highlighted()
+    [(_, _, shown)] = [h for h in window.article_view.highlighted() if h[0] == span["start"]]
+    assert shown == "Xiaomi"
+
+
+def test_html_in_an_article_is_shown_as_characters(window, tmp_path):
+    article = tmp_path / "html.txt"
+    article.write_text('Xiaomi <b>grew</b> <img src="x.png">.', encoding="utf-8")
+    import_paths(window.store, [article])
     window.reload_documents()
     window.open_document(window.store.document_id("html"))
     assert window.article_view.toPlainText() == 'Xiaomi <b>grew</b> <img src="x.png">.'
+
+
+def test_a_curators_session_is_all_stored_and_survives_reopening(window, qtbot, seeded_db):
+    doc = window.doc
+    # J twice, then Enter confirms that claim and moves on
+    press(qtbot, window, Qt.Key.Key_J)
+    press(qtbot, window, Qt.Key.Key_J)
+    confirmed = window.current_claim()
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert window.claim_list.currentIndex().row() == 3
+    rejected = window.current_claim()
+    press(qtbot, window, Qt.Key.Key_X)
+
+    # E on the market share claim: type a value, normalised on the spot
+    row = next(i for i in range(window.claims.rowCount()) if window.claims.claim(i)["type"] == "market_share")
+    window.claim_list.setCurrentIndex(window.claims.index(row))
+    window.slot_table.selectRow(next(i for i in range(window.slots.rowCount()) if window.slots.slot_name(i) == "period"))
+
+    def type_period():
+        dialog = QApplication.activeModalWidget()
+        qtbot.keyClicks(dialog.typed, "Q3 2019")
+        assert "2019-Q3" in dialog.feedback.text()
+        qtbot.keyClick(dialog.typed, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, type_period)
+    press(qtbot, window, Qt.Key.Key_E)
+    corrected = window.current_claim()
+    reactivate(qtbot, window)
+    assert corrected["status"] == "corrected" and corrected["slots"]["period"][0]["value"]["value"] == "2019-Q3"
+
+    # a span by selection, then relabel and link one by clicking it
+    start = doc.text.index("gold rush")
+    cursor = window.article_view.textCursor()
+    cursor.setPosition(start + 1)
+    cursor.setPosition(start + 7, QTextCursor.MoveMode.KeepAnchor)
+    window.article_view.setTextCursor(cursor)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_5)  # 5 = PRODUCT
+    manu = next(s for s in window.spans if doc.text[s["start"]:s["end"]] == "Manu")
+    window.article_view.span_clicked.emit(manu, window.mapToGlobal(window.rect().center()))
+    relabel = next(a for a in window.span_menu.actions() if a.text().startswith("Relabel"))
+    next(a for a in relabel.menu().actions() if a.text() == "ORG").trigger()
+    window.span_menu.close()
+    reactivate(qtbot, window)
+    relabelled = next(s for s in window.spans if doc.text[s["start"]:s["end"]] == "Manu")
+    assert (relabelled["label"], relabelled["annotator"]) == ("ORG", "ana")
+    window.relabel_span(relabelled, "PERSON")
+    window.link_span(relabelled, "manu_kumar_jain")
+    linked = lambda: next(s for s in window.spans if doc.text[s["start"]:s["end"]] == "Manu")["kb_id"]
+    assert linked() == "manu_kumar_jain"
+
+    # undo the link, redo it
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert linked() is None
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert linked() == "manu_kumar_jain"
+
+    # D: done, and the next article opens
+    press(qtbot, window, Qt.Key.Key_D)
+    assert window.doc.id != doc.id and "1 of 5 articles done" in window.status.text()
+    window.store.close()  # what a kill leaves: every decision was committed when it was made
+
+    with Store(seeded_db) as store:
+        mine = {c["id"]: c for c in store.claims_of(doc.id, annotator="ana")}
+        spans = store.spans_of(doc.id, annotator="ana")
+        progress = store.list_documents("ana", [doc.id])[0]["status"]
+        aliases = store.kb_additions()[1]
+    by_base = {c["based_on"]: c["status"] for c in mine.values()}
+    assert by_base[confirmed["id"]] == "accepted" and by_base[rejected["id"]] == "rejected"
+    assert any(c["status"] == "corrected" and c["slots"]["period"][0]["value"]["value"] == "2019-Q3" for c in mine.values())
+    assert ("gold rush", "PRODUCT") in {(doc.text[s["start"]:s["end"]], s["label"]) for s in spans}
+    assert ("Manu", "PERSON", "manu_kumar_jain") in {(doc.text[s["start"]:s["end"]], s["label"], s["kb_id"]) for s in spans}
+    assert ("Manu", "manu_kumar_jain") in aliases and progress == "done"
+
+
+def test_an_invalid_claim_is_refused_with_the_reason(window, qtbot):
+    claim = window.current_claim()
+    required = next(n for n, s in window.schema.claim_types[claim["type"]].slots.items() if s.required)
+    window._apply(lambda: window.curation.set_slot(claim["id"], required, []))
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert f"{required} is missing" in window.statusBar().currentMessage()
+    assert "⚠" in window.claims.data(window.claim_list.currentIndex())
+
+
+def test_new_claim_form_comes_from_the_schema(window, qtbot):
+    def fill():
+        dialog = QApplication.activeModalWidget()
+        dialog.type_choice.setCurrentText("valuation")
+        assert set(dialog.fields) == set(window.schema.claim_types["valuation"].slots)
+        dialog.fields["subject"].setEditText("Xiaomi")
+        dialog.fields["amount"].setEditText("$10 billion")
+        dialog._accept()
+
+    QTimer.singleShot(0, fill)
+    press(qtbot, window, Qt.Key.Key_N)
+    added = [c for c in window.curation.claims(window.doc.id) if c["origin"] == "curator"]
+    assert len(added) == 1 and added[0]["slots"]["amount"][0]["value"]["value"] == 10_000_000_000
+    assert added[0]["problems"] == [] and added[0]["slots"]["subject"][0]["kb_id"] == "xiaomi"
+
+
+def test_search_and_status_filter_the_article_list(window, qtbot):
+    qtbot.keyClicks(window.search, "japan")
+    assert [window.document_filter.index(i, 0).data(IdRole) for i in range(window.document_filter.rowCount())] == [
+        window.store.document_id("001_cba5bfa5a200e696")]
+    window.search.clear()
+    window.status_filter.setCurrentIndex(window.status_filter.findData("done"))
+    assert window.document_filter.rowCount() == 0
+    window.status_filter.setCurrentIndex(window.status_filter.findData("in_progress"))
+    shown = {window.document_filter.index(i, 0).data(IdRole) for i in range(window.document_filter.rowCount())}
+    assert window.store.document_id(DOC) in shown  # opened by the fixture
 
 
 def test_screenshot_command_writes_a_png(tmp_path):
@@ -50,12 +210,24 @@ def test_screenshot_command_writes_a_png(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_the_curator_name_is_remembered(tmp_path):
+    from annotations.settings import remembered_curator
+    from tests.conftest import run_cli
+
+    assert run_cli("gui", "--db", tmp_path / "s.db", "--annotator", "ana", "--screenshot", tmp_path / "a.png") == 0
+    assert remembered_curator() == "ana"
+
+
 @pytest.mark.model
-def test_preannotation_runs_in_the_background_and_reports(window, qtbot, db_path):
+def test_preannotation_runs_in_the_background_and_reports(qtbot, db_path):
+    window = make_window(qtbot, db_path)
+    window.open_document(window.documents.row(0)["id"])
+    assert window.claims.rowCount() == 0  # nothing suggested yet, and the window is usable
     window.start_preannotation(load_settings(db_path))
     with qtbot.waitSignal(window.worker.done, timeout=120_000) as blocker:
         pass
     window.worker.wait()
     assert blocker.args[0]["documents"] == 5
     assert "Pre-annotated 5 articles" in window.statusBar().currentMessage()
-    assert window.store.stats()["claims_by_status"]["suggested"] > 20
+    assert window.claims.rowCount() > 0  # the open article shows its new suggestions
+    window.store.close()

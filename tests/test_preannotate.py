@@ -136,7 +136,7 @@ def test_rerun_is_idempotent_and_keeps_curator_decisions(tmp_path):
         suggestion = store.claims_of(doc_id)[0]
         # a curator accepts it: their own row, pointing at the suggestion
         with store.write():
-            store._insert_claims([{**suggestion, "id": None, "doc_id": doc_id, "status": "accepted", "annotator": "ana",
+            store.insert_claims([{**suggestion, "id": None, "doc_id": doc_id, "status": "accepted", "annotator": "ana",
                                    "origin": suggestion["origin"], "based_on": suggestion["id"]}], "2024-01-01")
         assert preannotate(store, annotator)["documents"] == 0
         preannotate(store, annotator, force=True)

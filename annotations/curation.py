@@ -1,0 +1,435 @@
+"""What a curator does to an article: every decision is one call here, stored at once.
+
+A curator never changes a suggestion in place. Confirming, correcting or rejecting a suggested
+claim or span writes the curator's own row that points at it (`based_on`); their later changes
+edit that row. Each call runs in one transaction and appends one entry to the audit log with the
+rows it touched before and after, which is what undo and redo replay. Each call returns a
+`Change` naming the document and the ids it changed, so a view knows what to refresh.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from annotations.claims import claim_problems, claim_signature
+from annotations.errors import InvalidAction, NotFound
+from annotations.kb import KnowledgeBase
+from annotations.schema import VALUE_KINDS, ClaimSchema, EntityFile, Slot, load_claim_schema, load_entity_file
+from annotations.settings import Settings
+from annotations.store import KEY_SEP, Document, Store, now
+from annotations.values import VALUES_FILE, Values, load_values, parse_date
+
+TOKEN = re.compile(r"\w+(?:[.,'’-]\w+)*|[^\w\s]", re.UNICODE)
+
+
+@dataclass
+class Change:
+    """What one action changed: the document and the ids of the claims and spans it touched."""
+
+    doc_id: int | None
+    claims: set[str] = field(default_factory=set)
+    spans: set[int] = field(default_factory=set)
+    action: str = ""
+
+
+def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a selection to whole tokens and trim the spaces around it ("illet " -> "Millet")."""
+    tokens = [(m.start(), m.end()) for m in TOKEN.finditer(text, max(0, start - 64), min(len(text), end + 64))]
+    inside = [(s, e) for s, e in tokens if e > start and s < end]
+    if not inside:
+        raise InvalidAction("the selection holds no word")
+    return inside[0][0], inside[-1][1]
+
+
+class Curation:
+    """One curator's work in one workspace."""
+
+    def __init__(self, store: Store, schema: ClaimSchema, entity_file: EntityFile, values: Values, annotator: str):
+        if not annotator or not annotator.strip() or annotator == "model":
+            raise InvalidAction(f"{annotator!r} cannot be a curator's name")
+        self.store, self.schema, self.entity_file, self.values = store, schema, entity_file, values
+        self.annotator = annotator.strip()
+        self.kb = KnowledgeBase.build(entity_file, *store.kb_additions())
+        store.record_schema("claims", schema)
+
+    @classmethod
+    def open(cls, settings: Settings, store: Store, annotator: str) -> Curation:
+        schema = load_claim_schema(settings.claims_schema)
+        return cls(store, schema, load_entity_file(settings.entities_schema, schema.entity_labels),
+                   load_values(VALUES_FILE), annotator)
+
+    # -- what the curator sees -------------------------------------------------------------------
+
+    def spans(self, doc_id: int) -> list[dict]:
+        """The curator's own spans and the suggestions they have not decided on, rejected ones included."""
+        return self._view(self.store.spans_of(doc_id, annotator=self.annotator),
+                          self.store.spans_of(doc_id, statuses=("suggested",), annotator="model"))
+
+    def claims(self, doc_id: int) -> list[dict]:
+        """Like spans(); each claim also carries its `problems` against the schema."""
+        claims = self._view(self.store.claims_of(doc_id, annotator=self.annotator),
+                            self.store.claims_of(doc_id, statuses=("suggested",), annotator="model"))
+        for claim in claims:
+            claim["problems"] = claim_problems(self.schema, claim)
+            for values in claim["slots"].values():
+                for value in values:
+                    if value.get("kb_id"):
+                        value["canonical"] = self.kb.canonical(value["kb_id"])
+        return sorted(claims, key=lambda c: ((c["evidence"] or {}).get("start") or 0, c["type"]))
+
+    @staticmethod
+    def _view(own: list[dict], suggested: list[dict]) -> list[dict]:
+        decided = {row["based_on"] for row in own if row.get("based_on") is not None}
+        return own + [row for row in suggested if row["id"] not in decided]
+
+    def progress(self) -> dict[int, str]:
+        return dict(self.store.db.execute(
+            "SELECT doc_id, status FROM document_progress WHERE annotator = ?", [self.annotator]).fetchall())
+
+    # -- claims ----------------------------------------------------------------------------------
+
+    def confirm_claim(self, claim_id: str) -> Change:
+        claim = self._claim(claim_id)
+        problems = claim_problems(self.schema, claim)
+        if problems:
+            raise InvalidAction(f"this {claim['type']} claim cannot be confirmed: {'; '.join(problems)}")
+        if claim["annotator"] == self.annotator:
+            status = "corrected" if claim["based_on"] and self._differs_from_base(claim) else "accepted"
+            return self._set_claim_status(claim, status, "confirm claim")
+        return self._decide(claim, "accepted", claim["slots"], "confirm claim")
+
+    def reject_claim(self, claim_id: str) -> Change:
+        claim = self._claim(claim_id)
+        if claim["annotator"] == self.annotator:
+            return self._set_claim_status(claim, "rejected", "reject claim")
+        return self._decide(claim, "rejected", claim["slots"], "reject claim")
+
+    def set_slot(self, claim_id: str, slot_name: str, values: list[dict]) -> Change:
+        """Correct one slot (an empty list clears it). A suggestion becomes the curator's corrected claim."""
+        claim = self._claim(claim_id)
+        slot = self._slot(claim["type"], slot_name)
+        if len(values) > 1 and not slot.multiple:
+            raise InvalidAction(f"slot {slot_name} of {claim['type']} takes one value")
+        slots = {**claim["slots"], slot_name: values}
+        if not values:
+            del slots[slot_name]
+        if claim["annotator"] != self.annotator:
+            return self._decide(claim, "corrected", slots, "correct slot")
+        status = "accepted" if claim["origin"] == "curator" else "corrected"
+        with self._recorded("correct slot", claim["doc_id"]) as change:
+            change.touch_claim(claim_id)
+            self.store.db["claim_slots"].delete_where("claim_id = ?", [claim_id])
+            self.store.insert_claim_slots(claim_id, slots)
+            self.store.db["claims"].update(claim_id, {"status": status, "updated_at": now()})
+        return change.result
+
+    def add_claim(self, doc_id: int, claim_type: str, slots: dict[str, list[dict]],
+                  evidence: tuple[int, int] | None = None) -> Change:
+        """A claim the pipeline missed. It is stored even when incomplete; its problems are shown."""
+        if claim_type not in self.schema.claim_types:
+            raise InvalidAction(f"unknown claim type {claim_type!r}")
+        for name in slots:
+            self._slot(claim_type, name)
+        slots = {name: values for name, values in slots.items() if values}
+        text = self.store.document(doc_id).text
+        if evidence is None:
+            spans = [(v["start"], v["end"]) for vs in slots.values() for v in vs if v.get("start") is not None]
+            evidence = sentence_around(text, min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
+        claim_id = uuid.uuid4().hex
+        with self._recorded("add claim", doc_id) as change:
+            change.create_claim(claim_id)
+            self.store.insert_claims([{
+                "id": claim_id, "doc_id": doc_id, "type": claim_type, "origin": "curator", "status": "accepted",
+                "annotator": self.annotator, "schema_hash": self.schema.hash, "slots": slots,
+                "evidence": {"start": evidence[0], "end": evidence[1]} if evidence else None,
+            }], now())
+        return change.result
+
+    def slot_value_from_span(self, doc: Document, claim_type: str, slot_name: str, span: dict) -> dict:
+        """The value a slot gets from a highlighted span (an entity, or a number read from its text)."""
+        slot = self._slot(claim_type, slot_name)
+        text = doc.text[span["start"]:span["end"]]
+        if slot.kind == "entity":
+            kb_id = span.get("kb_id")
+            return {"start": span["start"], "end": span["end"], "text": text, "label": span["label"], "kb_id": kb_id,
+                    "canonical": self.kb.canonical(kb_id)}
+        value = self._normalised(doc, slot, text)
+        return {"start": span["start"], "end": span["end"], "text": text, "value": value}
+
+    def slot_value_from_text(self, doc: Document, claim_type: str, slot_name: str, typed: str,
+                             near: int = 0) -> dict:
+        """The value of a slot typed by the curator, normalised now; an error says why it cannot be read.
+
+        An entity is looked up in the knowledge base; a typed name or number that occurs in the
+        article is tied to its occurrence nearest to `near` (usually the evidence).
+        """
+        slot = self._slot(claim_type, slot_name)
+        typed = typed.strip()
+        if not typed:
+            raise InvalidAction(f"{slot_name}: nothing typed")
+        place = _nearest_occurrence(doc.text, typed, near)
+        where = {"start": place[0], "end": place[1]} if place else {"start": None, "end": None}
+        if slot.kind == "entity":
+            kb_id = self.kb.aliases().get(typed) or next(
+                (k for k, e in self.kb.entities.items() if e.name.lower() == typed.lower() or k == typed.lower()), None)
+            label = self.kb.entities[kb_id].label if kb_id else (slot.labels[0] if slot.labels else "ORG")
+            if not slot.accepts_label(label):
+                raise InvalidAction(f"{slot_name}: {typed} is a {label}, and this slot takes {', '.join(slot.labels)}")
+            return {**where, "text": typed, "label": label, "kb_id": kb_id, "canonical": self.kb.canonical(kb_id)}
+        if slot.kind == "text":
+            return {**where, "text": typed}
+        return {**where, "text": typed, "value": self._normalised(doc, slot, typed)}
+
+    def _normalised(self, doc: Document, slot: Slot, text: str) -> dict:
+        if slot.kind == "choice":
+            lowered = text.lower()
+            for choice, phrases in slot.choices.items():
+                if lowered == choice or lowered in (p.lower() for p in phrases):
+                    return {"kind": "choice", "value": choice}
+            raise InvalidAction(f"{slot.name}: {text!r} is none of {', '.join(slot.choices)}")
+        if slot.kind in VALUE_KINDS:
+            value = self.values.normalise(slot.kind, text, doc.lang, parse_date(doc.published))
+            if value is None or value.get("value") is None:
+                raise InvalidAction(f"{slot.name}: {text!r} cannot be read as a {slot.kind}")
+            return value
+        return {"kind": slot.kind, "value": text}
+
+    # -- spans -----------------------------------------------------------------------------------
+
+    def add_span(self, doc_id: int, start: int, end: int, label: str) -> Change:
+        """A span from a selection, snapped to whole tokens."""
+        if label not in self.schema.entity_labels:
+            raise InvalidAction(f"unknown label {label!r}")
+        text = self.store.document(doc_id).text
+        start, end = snap_to_tokens(text, start, end)
+        with self._recorded("add span", doc_id) as change:
+            span_id = self.store.db["spans"].insert(self._span_row(doc_id, start, end, label, None, "curator", "accepted")).last_pk
+            change.create_span(span_id)
+        return change.result
+
+    def relabel_span(self, span_id: int, label: str) -> Change:
+        if label not in self.schema.entity_labels:
+            raise InvalidAction(f"unknown label {label!r}")
+        return self._change_span(span_id, "relabel span", label=label)
+
+    def reject_span(self, span_id: int) -> Change:
+        return self._change_span(span_id, "reject span", status="rejected")
+
+    def link_span(self, span_id: int, kb_id: str, name: str | None = None) -> Change:
+        """Link a mention to a canonical entity; a new name becomes an alias, a new id a new entity."""
+        span = self._span(span_id)
+        mention = self.store.document(span["doc_id"]).text[span["start"]:span["end"]]
+        kb_id = kb_id.strip()
+        if not re.fullmatch(r"[a-z0-9_]+", kb_id):
+            raise InvalidAction(f"{kb_id!r}: a canonical id is lowercase letters, digits and _")
+        with self._recorded("link span", span["doc_id"]) as change:
+            if kb_id not in self.kb.entities and not self.store.db["kb_entities"].count_where("kb_id = ?", [kb_id]):
+                change.touch("kb_entities", kb_id)
+                self.store.db["kb_entities"].insert({"kb_id": kb_id, "name": name or mention, "label": span["label"],
+                                                     "annotator": self.annotator, "created_at": now()})
+            if self.kb.aliases().get(mention) != kb_id:
+                change.touch("kb_aliases", f"{mention}{KEY_SEP}{kb_id}")
+                self.store.db["kb_aliases"].insert({"alias": mention, "kb_id": kb_id, "annotator": self.annotator,
+                                                    "created_at": now()}, replace=True)
+            self._change_span(span_id, "link span", change=change, kb_id=kb_id)
+        self.kb = KnowledgeBase.build(self.entity_file, *self.store.kb_additions())
+        return change.result
+
+    def _change_span(self, span_id: int, action: str, change=None, **updates) -> Change:
+        span = self._span(span_id)
+        if change is None:
+            with self._recorded(action, span["doc_id"]) as change:
+                self._change_span(span_id, action, change, **updates)
+            return change.result
+        if span["annotator"] == self.annotator:
+            change.touch("spans", span_id)
+            status = updates.pop("status", None) or ("accepted" if span["origin"] == "curator" else "corrected")
+            self.store.db["spans"].update(span_id, {**updates, "status": status, "updated_at": now()})
+        else:
+            status = updates.pop("status", "corrected")
+            row = self._span_row(span["doc_id"], span["start"], span["end"], updates.get("label", span["label"]),
+                                 updates.get("kb_id", span["kb_id"]), span["origin"], status)
+            change.create_span(self.store.db["spans"].insert({**row, "based_on": span_id}).last_pk)
+        return change.result
+
+    def _span_row(self, doc_id, start, end, label, kb_id, origin, status) -> dict:
+        stamp = now()
+        return {"doc_id": doc_id, "start": start, "end": end, "label": label, "kb_id": kb_id, "origin": origin,
+                "status": status, "annotator": self.annotator, "schema_hash": self.schema.hash,
+                "created_at": stamp, "updated_at": stamp}
+
+    # -- articles --------------------------------------------------------------------------------
+
+    def mark_done(self, doc_id: int) -> Change:
+        """The article is done: the entity suggestions the curator left alone become their accepted spans.
+
+        Claims are not accepted wholesale: a suggested claim the curator did not decide on stays
+        undecided (the article list counts them), as a fact needs a look of its own.
+        """
+        with self._recorded("mark done", doc_id) as change:
+            self._set_progress(doc_id, "done", change)
+            for span in self.spans(doc_id):
+                if span["annotator"] == "model":
+                    row = self._span_row(doc_id, span["start"], span["end"], span["label"], span["kb_id"], span["origin"], "accepted")
+                    change.create_span(self.store.db["spans"].insert({**row, "based_on": span["id"]}).last_pk)
+        return change.result
+
+    def start(self, doc_id: int) -> None:
+        """Opening an article marks it in progress (not an undoable decision, and never over done)."""
+        if self.progress().get(doc_id) is None:
+            with self.store.write():
+                self.store.db["document_progress"].insert(
+                    {"doc_id": doc_id, "annotator": self.annotator, "status": "in_progress", "updated_at": now()}, replace=True)
+
+    def _set_progress(self, doc_id: int, status: str, change) -> None:
+        change.touch("document_progress", f"{doc_id}{KEY_SEP}{self.annotator}")
+        self.store.db["document_progress"].insert(
+            {"doc_id": doc_id, "annotator": self.annotator, "status": status, "updated_at": now()}, replace=True)
+
+    # -- undo and redo ---------------------------------------------------------------------------
+
+    def undo(self) -> Change | None:
+        """Revert the curator's latest action not yet undone; None when there is nothing to undo."""
+        entry = self.store.db.execute(
+            "SELECT id, action, doc_id, before, after FROM audit WHERE annotator = ? AND action NOT LIKE 'undo:%' "
+            "AND undone_by IS NULL ORDER BY id DESC LIMIT 1", [self.annotator]).fetchone()
+        return self._replay(entry, "undo") if entry else None
+
+    def redo(self) -> Change | None:
+        """Re-apply the latest undo, if nothing new was done since."""
+        entry = self.store.db.execute(
+            "SELECT id, action, doc_id, before, after FROM audit WHERE annotator = ? AND action LIKE 'undo:%' "
+            "AND undone_by IS NULL AND id > (SELECT coalesce(max(id), 0) FROM audit WHERE annotator = ? "
+            "AND action NOT LIKE 'undo:%' AND action NOT LIKE 'redo:%') ORDER BY id DESC LIMIT 1",
+            [self.annotator, self.annotator]).fetchone()
+        return self._replay(entry, "redo") if entry else None
+
+    def _replay(self, entry, kind: str) -> Change:
+        entry_id, action, doc_id, before, after = entry
+        base = action.split(":", 1)[1] if ":" in action else action
+        with self._recorded(f"{kind}:{base}", doc_id) as change:
+            state = json.loads(before)
+            for table, rows in state.items():
+                for key in rows:
+                    change.touch(table, key)
+            for table, rows in state.items():
+                for key, row in rows.items():
+                    self.store.restore_row(table, key, row)
+        self.store.db.execute("UPDATE audit SET undone_by = ? WHERE id = ?", [change.entry_id, entry_id])
+        self.kb = KnowledgeBase.build(self.entity_file, *self.store.kb_additions())
+        return change.result
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def _recorded(self, action: str, doc_id: int | None):
+        change = _Recording(self.store, doc_id, action)
+        with self.store.write():
+            yield change
+            change.entry_id = self.store.db["audit"].insert({
+                "at": now(), "annotator": self.annotator, "action": action, "doc_id": doc_id,
+                "item": ",".join(sorted(change.before)), "item_id": ",".join(str(k) for rows in change.before.values() for k in rows),
+                "before": json.dumps(change.before, ensure_ascii=False),
+                "after": json.dumps(change.after(), ensure_ascii=False),
+            }).last_pk
+
+    def _decide(self, claim: dict, status: str, slots: dict, action: str) -> Change:
+        claim_id = uuid.uuid4().hex
+        with self._recorded(action, claim["doc_id"]) as change:
+            change.create_claim(claim_id)
+            self.store.insert_claims([{**claim, "id": claim_id, "status": status, "annotator": self.annotator,
+                                       "based_on": claim["id"], "slots": slots, "schema_hash": self.schema.hash,
+                                       "created_at": now(), "updated_at": now()}], now())
+        return change.result
+
+    def _set_claim_status(self, claim: dict, status: str, action: str) -> Change:
+        if claim["status"] == status:  # nothing to store, nothing to undo
+            return Change(claim["doc_id"], {claim["id"]}, action=action)
+        with self._recorded(action, claim["doc_id"]) as change:
+            change.touch_claim(claim["id"])
+            self.store.db["claims"].update(claim["id"], {"status": status, "updated_at": now()})
+        return change.result
+
+    def _differs_from_base(self, claim: dict) -> bool:
+        base = self._claim(claim["based_on"])
+        return claim_signature(base) != claim_signature(claim)
+
+    def _claim(self, claim_id: str) -> dict:
+        row = self.store.db.execute("SELECT doc_id FROM claims WHERE id = ?", [claim_id]).fetchone()
+        if row is None:
+            raise NotFound(f"no claim {claim_id}")
+        claim = next(c for c in self.store.claims_of(row[0]) if c["id"] == claim_id)
+        return {**claim, "doc_id": row[0]}
+
+    def _span(self, span_id: int) -> dict:
+        try:
+            return self.store.db["spans"].get(span_id)
+        except Exception as e:  # sqlite_utils.db.NotFoundError
+            raise NotFound(f"no span {span_id}") from e
+
+    def _slot(self, claim_type: str, slot_name: str) -> Slot:
+        known = self.schema.claim_types.get(claim_type)
+        if known is None:
+            raise InvalidAction(f"unknown claim type {claim_type!r}")
+        if slot_name not in known.slots:
+            raise InvalidAction(f"{claim_type} has no slot {slot_name!r} (it has {', '.join(known.slots)})")
+        return known.slots[slot_name]
+
+
+class _Recording:
+    """The rows an action touches, with their state before it, for the audit log."""
+
+    def __init__(self, store: Store, doc_id: int | None, action: str):
+        self.store, self.action = store, action
+        self.before: dict[str, dict] = {}
+        self.entry_id: int | None = None
+        self.result = Change(doc_id, action=action)
+
+    def touch(self, table: str, key) -> None:
+        rows = self.before.setdefault(table, {})
+        if str(key) not in rows:
+            rows[str(key)] = self.store.row_snapshot(table, str(key))
+        self._note(table, key)
+
+    def touch_claim(self, claim_id: str) -> None:
+        self.touch("claims", claim_id)
+
+    def create_claim(self, claim_id: str) -> None:
+        self.before.setdefault("claims", {})[claim_id] = None
+        self._note("claims", claim_id)
+
+    def create_span(self, span_id: int) -> None:
+        self.before.setdefault("spans", {})[str(span_id)] = None
+        self._note("spans", span_id)
+
+    def _note(self, table: str, key) -> None:
+        if table == "claims":
+            self.result.claims.add(str(key))
+        elif table == "spans":
+            self.result.spans.add(int(key))
+
+    def after(self) -> dict:
+        return {table: {key: self.store.row_snapshot(table, key) for key in rows} for table, rows in self.before.items()}
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (or the line) around a stretch of text, for a claim added without evidence."""
+    left = max(text.rfind("\n", 0, start), *(text.rfind(p, 0, start) for p in (". ", "! ", "? ")))
+    right_candidates = [i for i in (text.find("\n", end), *(text.find(p, end) for p in (". ", "! ", "? "))) if i >= 0]
+    right = min(right_candidates) + 1 if right_candidates else len(text)
+    left = left + 1 if left >= 0 else 0
+    while left < start and text[left].isspace():
+        left += 1
+    return left, max(right, end)
+
+
+def _nearest_occurrence(text: str, needle: str, near: int) -> tuple[int, int] | None:
+    starts = [m.start() for m in re.finditer(re.escape(needle), text)]
+    if not starts:
+        return None
+    best = min(starts, key=lambda s: abs(s - near))
+    return best, best + len(needle)

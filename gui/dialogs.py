@@ -1,0 +1,227 @@
+"""Small keyboard-first dialogs: edit a slot, add a claim, link a span to a canonical entity.
+
+Each dialog only gathers what the curator chose; the main window makes the one core call. Slot
+values are normalised by the core while the dialog is open, so a typo is shown before it is stored.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+)
+
+from annotations.curation import Curation
+from annotations.errors import ClaimdeskError
+from annotations.schema import VALUE_KINDS, Slot
+from annotations.store import Document
+
+VALUE_LABEL_KINDS = {"MONEY": "money", "PERCENT": "percent", "CARDINAL": "count", "QUANTITY": "count", "DATE": "period", "ORDINAL": "ordinal"}
+
+
+def candidate_spans(slot: Slot, doc: Document, spans: list[dict], near: int) -> list[dict]:
+    """The article's spans that could fill a slot, nearest to `near` (the evidence) first."""
+    if slot.kind == "entity":
+        fitting = [s for s in spans if s["status"] != "rejected" and slot.accepts_label(s["label"]) and s["label"] not in VALUE_LABEL_KINDS]
+    elif slot.kind in VALUE_KINDS:
+        kinds = {"date": ("period",), "period": ("period",)}.get(slot.kind, (slot.kind,))
+        fitting = [s for s in spans if s["status"] != "rejected" and VALUE_LABEL_KINDS.get(s["label"]) in kinds]
+    else:
+        return []
+    seen, unique = set(), []
+    for span in sorted(fitting, key=lambda s: abs(s["start"] - near)):
+        if (span["start"], span["end"]) not in seen:
+            seen.add((span["start"], span["end"]))
+            unique.append(span)
+    return unique
+
+
+def _describe(doc: Document, span: dict) -> str:
+    return f"{doc.text[span['start']:span['end']]}  ({span['label']}, at {span['start']})"
+
+
+class SlotDialog(QDialog):
+    """E: pick one of the highlighted spans for a slot, or type a value (normalised on the spot)."""
+
+    def __init__(self, curation: Curation, doc: Document, claim: dict, slot_name: str, spans: list[dict], parent=None):
+        super().__init__(parent)
+        self.curation, self.doc, self.claim = curation, doc, claim
+        self.setWindowTitle(f"{claim['type']}: {slot_name}")
+        self.values: list[dict] | None = None
+        claim_type = curation.schema.claim_types[claim["type"]]
+        self.slot_choice = QComboBox()
+        self.slot_choice.addItems(list(claim_type.slots))
+        self.slot_choice.setCurrentText(slot_name)
+        self.near = (claim.get("evidence") or {}).get("start") or 0
+        self.spans = spans
+        self.candidates = QListWidget()
+        self.typed = QLineEdit(placeholderText="or type a value: 28.7%, Rs 22 crore, Q2 2019, Xiaomi…")
+        self.feedback = QLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        clear = buttons.addButton("Clear slot", QDialogButtonBox.ButtonRole.ResetRole)
+        clear.clicked.connect(self._clear)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.slot_choice)
+        layout.addWidget(QLabel("Spans in the article (↑/↓, Enter):"))
+        layout.addWidget(self.candidates)
+        layout.addWidget(self.typed)
+        layout.addWidget(self.feedback)
+        layout.addWidget(buttons)
+        self.slot_choice.currentTextChanged.connect(self._fill_candidates)
+        self.typed.textChanged.connect(self._preview)
+        self._fill_candidates(slot_name)
+        self.resize(520, 420)
+        self.candidates.setFocus()
+
+    @property
+    def slot_name(self) -> str:
+        return self.slot_choice.currentText()
+
+    def _fill_candidates(self, slot_name: str) -> None:
+        slot = self.curation.schema.claim_types[self.claim["type"]].slots[slot_name]
+        self.candidates.clear()
+        for span in candidate_spans(slot, self.doc, self.spans, self.near):
+            item = QListWidgetItem(_describe(self.doc, span))
+            item.setData(256, span)
+            self.candidates.addItem(item)
+        if self.candidates.count():
+            self.candidates.setCurrentRow(0)
+        hint = {"choice": f"one of: {', '.join(slot.choices)}", "text": "free text"}.get(slot.kind, slot.kind)
+        self.feedback.setText(f"{slot_name} takes {hint}" + (f" ({', '.join(slot.labels)})" if slot.labels else ""))
+
+    def _value(self) -> dict:
+        typed = self.typed.text().strip()
+        if typed:
+            return self.curation.slot_value_from_text(self.doc, self.claim["type"], self.slot_name, typed, self.near)
+        item = self.candidates.currentItem()
+        if item is None:
+            raise ClaimdeskError("pick a span or type a value")
+        return self.curation.slot_value_from_span(self.doc, self.claim["type"], self.slot_name, item.data(256))
+
+    def _preview(self) -> None:
+        if not self.typed.text().strip():
+            return
+        try:
+            value = self._value()
+        except ClaimdeskError as e:
+            self.feedback.setText(f"⚠ {e}")
+            return
+        normal = value.get("value") or {}
+        self.feedback.setText(f"→ {value.get('canonical') or normal.get('value', value['text'])} "
+                              f"{normal.get('currency', '')} {normal.get('qualifier', '')}".strip())
+
+    def _accept(self) -> None:
+        try:
+            self.values = [self._value()]
+        except ClaimdeskError as e:
+            self.feedback.setText(f"⚠ {e}")
+            return
+        self.accept()
+
+    def _clear(self) -> None:
+        self.values = []
+        self.accept()
+
+
+class AddClaimDialog(QDialog):
+    """N: a claim of any type, through a form generated from the schema's slots."""
+
+    def __init__(self, curation: Curation, doc: Document, spans: list[dict], near: int, parent=None):
+        super().__init__(parent)
+        self.curation, self.doc, self.spans, self.near = curation, doc, spans, near
+        self.setWindowTitle("Add a claim")
+        self.result_slots: dict[str, list[dict]] = {}
+        self.type_choice = QComboBox()
+        self.type_choice.addItems(list(curation.schema.claim_types))
+        self.form = QFormLayout()
+        self.fields: dict[str, QComboBox] = {}
+        self.feedback = QLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.type_choice)
+        layout.addLayout(self.form)
+        layout.addWidget(self.feedback)
+        layout.addWidget(buttons)
+        self.type_choice.currentTextChanged.connect(self._build_form)
+        self._build_form(self.type_choice.currentText())
+        self.resize(560, 420)
+
+    @property
+    def claim_type(self) -> str:
+        return self.type_choice.currentText()
+
+    def _build_form(self, claim_type: str) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.fields = {}
+        for name, slot in self.curation.schema.claim_types[claim_type].slots.items():
+            field = QComboBox(editable=True)
+            field.addItem("", None)
+            for span in candidate_spans(slot, self.doc, self.spans, self.near):
+                field.addItem(self.doc.text[span["start"]:span["end"]], span)
+            if slot.kind == "choice":
+                for choice in slot.choices:
+                    field.addItem(choice, None)
+            field.setCurrentIndex(0)
+            self.fields[name] = field
+            self.form.addRow(f"{name}{' *' if slot.required else ''}", field)
+
+    def _accept(self) -> None:
+        slots, problems = {}, []
+        for name, field in self.fields.items():
+            text = field.currentText().strip()
+            if not text:
+                continue
+            span = field.currentData() if field.currentIndex() > 0 and field.itemText(field.currentIndex()) == text else None
+            try:
+                if span:
+                    value = self.curation.slot_value_from_span(self.doc, self.claim_type, name, span)
+                else:
+                    value = self.curation.slot_value_from_text(self.doc, self.claim_type, name, text, self.near)
+            except ClaimdeskError as e:
+                problems.append(str(e))
+                continue
+            slots[name] = [value]
+        if problems:
+            self.feedback.setText("⚠ " + "; ".join(problems))
+            return
+        self.result_slots = slots
+        self.accept()
+
+
+class LinkDialog(QDialog):
+    """Link a mention to a canonical entity: pick a known one, or type a new id to create it."""
+
+    def __init__(self, curation: Curation, mention: str, label: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Link “{mention}” to a canonical entity")
+        self.choice = QComboBox(editable=True)
+        known = sorted(curation.kb.entities.values(), key=lambda e: e.name.lower())
+        for entity in known:
+            self.choice.addItem(f"{entity.name} [{entity.kb_id}]", entity.kb_id)
+        guess = curation.kb.aliases().get(mention)
+        self.choice.setCurrentIndex(self.choice.findData(guess) if guess else -1)
+        if not guess:
+            self.choice.setEditText(mention.lower().replace(" ", "_"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{label} mention “{mention}”. Pick an entity, or type a new id (lowercase_with_underscores):"))
+        layout.addWidget(self.choice)
+        layout.addWidget(buttons)
+
+    def kb_id(self) -> str:
+        index = self.choice.findText(self.choice.currentText())
+        return self.choice.itemData(index) if index >= 0 else self.choice.currentText().strip()

@@ -1,0 +1,134 @@
+"""A curator's decisions through the core (annotations.curation), on real pre-annotated seeds."""
+
+import pytest
+
+from annotations.claims import claim_signature
+from annotations.curation import Curation, snap_to_tokens
+from annotations.errors import InvalidAction
+from annotations.preannotate import Annotator
+from annotations.settings import load_settings
+from annotations.store import Store
+
+pytestmark = pytest.mark.model
+DOC = "000_0757fb7f7850cbb7"
+
+
+@pytest.fixture
+def desk(seeded_db):
+    store = Store(seeded_db)
+    yield Curation.open(load_settings(seeded_db), store, "ana"), store, store.document_id(DOC)
+    store.close()
+
+
+def market_share(curation, doc_id):
+    return next(c for c in curation.claims(doc_id) if c["type"] == "market_share" and c["slots"]["share"][0]["value"]["value"] == 28.7)
+
+
+def test_confirming_a_suggestion_stores_the_curators_own_row(desk):
+    curation, store, doc_id = desk
+    suggestion = market_share(curation, doc_id)
+    change = curation.confirm_claim(suggestion["id"])
+    [mine] = [c for c in store.claims_of(doc_id, annotator="ana")]
+    assert change.claims == {mine["id"]}
+    assert (mine["status"], mine["based_on"]) == ("accepted", suggestion["id"])
+    assert claim_signature(mine) == claim_signature(suggestion)
+    assert store.claims_of(doc_id, statuses=("suggested",), annotator="model")  # the suggestion is untouched
+    shown = [c for c in curation.claims(doc_id) if c["type"] == "market_share" and c["slots"]["share"][0]["value"]["value"] == 28.7]
+    assert [c["id"] for c in shown] == [mine["id"]]
+
+
+def test_a_claim_missing_a_required_slot_cannot_be_confirmed(desk):
+    curation, store, doc_id = desk
+    claim_id = next(iter(curation.set_slot(market_share(curation, doc_id)["id"], "share", []).claims))
+    claim = next(c for c in curation.claims(doc_id) if c["id"] == claim_id)
+    assert claim["status"] == "corrected" and claim["problems"] == ["share is missing"]
+    with pytest.raises(InvalidAction, match="share is missing"):
+        curation.confirm_claim(claim_id)
+
+
+def test_a_typed_value_is_normalised_and_a_wrong_one_refused(desk):
+    curation, store, doc_id = desk
+    doc = store.document(doc_id)
+    value = curation.slot_value_from_text(doc, "market_share", "share", "about 30%")
+    assert value["value"]["value"] == 30.0 and value["value"]["qualifier"] == "approx"
+    with pytest.raises(InvalidAction, match="cannot be read as a percent"):
+        curation.slot_value_from_text(doc, "market_share", "share", "a lot")
+    subject = curation.slot_value_from_text(doc, "market_share", "subject", "Millet", near=1200)
+    assert subject["kb_id"] == "xiaomi" and doc.text[subject["start"]:subject["end"]] == "Millet"
+    with pytest.raises(InvalidAction, match="is a GPE"):
+        curation.slot_value_from_text(doc, "market_share", "subject", "India")
+
+
+def test_an_added_claim_is_stored_even_when_incomplete_and_shows_why(desk):
+    curation, store, doc_id = desk
+    doc = store.document(doc_id)
+    xiaomi = curation.slot_value_from_text(doc, "valuation", "subject", "Xiaomi", near=0)
+    change = curation.add_claim(doc_id, "valuation", {"subject": [xiaomi]})
+    [added] = [c for c in curation.claims(doc_id) if c["id"] in change.claims]
+    assert (added["origin"], added["status"], added["annotator"]) == ("curator", "accepted", "ana")
+    assert added["problems"] == ["amount is missing"] and added["evidence"]["start"] <= xiaomi["start"]
+
+
+def test_a_selection_is_snapped_to_whole_words():
+    text = "Last month Millet shipped 10.2 million units."
+    assert text[slice(*snap_to_tokens(text, 12, 16))] == "Millet"
+    assert text[slice(*snap_to_tokens(text, 28, 29))] == "10.2"
+    with pytest.raises(InvalidAction):
+        snap_to_tokens(text, 4, 5)  # a space only
+
+
+def test_span_decisions_and_a_link_that_the_next_preannotation_uses(desk):
+    curation, store, doc_id = desk
+    doc = store.document(doc_id)
+    start = doc.text.index("old rush")
+    added = curation.add_span(doc_id, start, start + 6, "PRODUCT")  # "old ru"
+    [span] = [s for s in curation.spans(doc_id) if s["id"] in added.spans]
+    assert (doc.text[span["start"]:span["end"]], span["label"], span["origin"]) == ("gold rush", "PRODUCT", "curator")
+    india = next(s for s in curation.spans(doc_id) if doc.text[s["start"]:s["end"]] == "Indian")
+    relabelled = curation.relabel_span(india["id"], "NORP")
+    [mine] = [s for s in curation.spans(doc_id) if s["id"] in relabelled.spans]
+    assert (mine["label"], mine["status"], mine["annotator"]) == ("NORP", "corrected", "ana")
+    bytes_span = next(s for s in curation.spans(doc_id) if doc.text[s["start"]:s["end"]] == "bytebeats")
+    curation.link_span(bytes_span["id"], "bytedance")
+    assert Annotator.from_settings(load_settings(store.path), store).kb.aliases()["bytebeats"] == "bytedance"
+
+
+def test_undo_and_redo_walk_the_audit_log_exactly(desk):
+    curation, store, doc_id = desk
+
+    def state():
+        return (store.db.execute("SELECT id, status, annotator, based_on FROM claims ORDER BY id").fetchall(),
+                store.db.execute("SELECT id, label, status, annotator FROM spans ORDER BY id").fetchall(),
+                store.db.execute("SELECT * FROM document_progress").fetchall())
+
+    start = state()
+    claims = curation.claims(doc_id)
+    curation.confirm_claim(claims[0]["id"])
+    after_confirm = state()
+    curation.reject_claim(claims[1]["id"])
+    curation.mark_done(doc_id)
+    end = state()
+    assert curation.undo().action == "undo:mark done"
+    curation.undo()
+    assert state() == after_confirm
+    curation.undo()
+    assert state() == start and curation.undo() is None
+    curation.redo(), curation.redo(), curation.redo()
+    assert state() == end and curation.redo() is None
+    assert store.db.execute("SELECT count(*) FROM audit WHERE annotator = 'ana'").fetchone()[0] == 9
+
+
+def test_done_accepts_the_entities_left_alone_and_counts_in_the_list(desk):
+    curation, store, doc_id = desk
+    suggested = len(store.spans_of(doc_id, annotator="model"))
+    curation.mark_done(doc_id)
+    assert len(store.spans_of(doc_id, statuses=("accepted",), annotator="ana")) == suggested
+    [row] = store.list_documents("ana", [doc_id])
+    assert row["status"] == "done" and row["open"] == len(store.claims_of(doc_id, statuses=("suggested",)))
+    assert store.list_documents("bo", [doc_id])[0]["status"] == "new"
+
+
+def test_model_is_not_a_curator_name(desk):
+    _, store, _ = desk
+    with pytest.raises(InvalidAction):
+        Curation.open(load_settings(store.path), store, "model")
