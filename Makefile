@@ -21,8 +21,12 @@ test: $(STAMP)
 # Regenerates the pictures in the README from a fresh workspace of the seed articles.
 screenshots: $(STAMP)
 	rm -rf build/screens && mkdir -p build/screens docs/screenshots
+	$(PY) main.py import seeds --db build/screens/demo.db
+	$(PY) main.py preannotate --db build/screens/demo.db
 	QT_QPA_PLATFORM=offscreen $(PY) main.py gui --db build/screens/demo.db --annotator ana \
 		--doc 000_0757fb7f7850cbb7 --screenshot docs/screenshots/article.png
+	QT_QPA_PLATFORM=offscreen $(PY) main.py gui --db build/screens/demo.db --annotator ana \
+		--doc 004_295428edb6b84db4 --screenshot docs/screenshots/dutch.png
 
 clean:
 	rm -rf $(VENV) build *.egg-info

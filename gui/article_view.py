@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit
 
 from annotations.schema import ClaimSchema
 from gui.positions import TextPositions
@@ -12,10 +12,45 @@ from gui.positions import TextPositions
 EVIDENCE_COLOR = "#fff2b3"
 
 
+class SpanHighlighter(QSyntaxHighlighter):
+    """Paints spans block by block, as Qt lays the text out: cheap for long articles with many spans.
+
+    Three layers, painted in order: the claim's evidence, the entity spans, the claim's slot marks.
+    Each layer is kept per text block as (start, length, format) in Qt positions within the block.
+    """
+
+    def __init__(self, document):
+        super().__init__(document)
+        self.text_document = document  # kept while detached (see ArticleView.show_article)
+        self.layers: list[dict[int, list[tuple[int, int, QTextCharFormat]]]] = [{}, {}, {}]
+
+    def set_layer(self, number: int, ranges: list[tuple[int, int, QTextCharFormat]]) -> set[int]:
+        """Replace one layer with (qt_start, qt_end, format) ranges; return the block numbers touched."""
+        touched = set(self.layers[number])
+        layer: dict[int, list] = {}
+        document = self.text_document
+        for start, end, fmt in ranges:
+            block = document.findBlock(start)
+            while block.isValid() and block.position() < end:
+                offset = block.position()
+                a, b = max(start, offset), min(end, offset + block.length() - 1)
+                if b > a:
+                    layer.setdefault(block.blockNumber(), []).append((a - offset, b - a, fmt))
+                block = block.next()
+        self.layers[number] = layer
+        return touched | set(layer)
+
+    def highlightBlock(self, text: str) -> None:
+        number = self.currentBlock().blockNumber()
+        for layer in self.layers:
+            for start, length, fmt in layer.get(number, ()):
+                self.setFormat(start, length, fmt)
+
+
 class ArticleView(QPlainTextEdit):
     """Read-only; QPlainTextEdit never interprets markup, so HTML in an article shows as its characters.
 
-    Highlights are extra selections over the text, rebuilt when the spans or the claim change.
+    Highlights come from a SpanHighlighter; a new claim repaints only the blocks it touches.
     Clicking a span emits `span_clicked(span, global position)`.
     """
 
@@ -31,48 +66,40 @@ class ArticleView(QPlainTextEdit):
         self.positions = TextPositions("")
         self.spans: list[dict] = []
         self._formats: dict[str, QTextCharFormat] = {}
-        # painted in this order: the evidence under the entities, the claim's slots over them
-        self._evidence: list[QTextEdit.ExtraSelection] = []
-        self._entity_selections: list[QTextEdit.ExtraSelection] = []
-        self._slot_marks: list[QTextEdit.ExtraSelection] = []
+        self.highlighter = SpanHighlighter(self.document())
 
     def show_article(self, text: str, spans: list[dict]) -> None:
         self.text = text
         self.positions = TextPositions(text)
+        self.highlighter.setDocument(None)  # no highlighting while the text goes in
         self.setPlainText(text)
-        self._evidence, self._slot_marks = [], []
-        self.show_spans(spans)
+        self.highlighter.layers = [{}, {}, {}]
+        self.spans = spans
+        self.highlighter.set_layer(1, self._ranges(spans))
+        self.highlighter.setDocument(self.document())
 
     def show_spans(self, spans: list[dict]) -> None:
         self.spans = spans
-        self._entity_selections = [self._selection(s["start"], s["end"], self._format(s)) for s in spans]
-        self._apply()
+        self._repaint(self.highlighter.set_layer(1, self._ranges(spans)))
 
     def mark_claim(self, claim: dict | None) -> None:
         """Shade the claim's evidence and underline its slot spans; scroll the evidence into view."""
-        self._evidence, self._slot_marks = [], []
-        if claim:
-            evidence = claim.get("evidence")
-            if evidence and evidence.get("start") is not None:
-                shade = QTextCharFormat()
-                shade.setBackground(QColor(EVIDENCE_COLOR))
-                shade.setProperty(QTextCharFormat.Property.FullWidthSelection, False)
-                self._evidence.append(self._selection(evidence["start"], evidence["end"], shade))
-            mark = QTextCharFormat()
-            mark.setFontUnderline(True)
-            mark.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            mark.setUnderlineColor(QColor("#d00000"))
-            mark.setForeground(QColor("#000000"))
-            for values in claim["slots"].values():
-                for value in values:
-                    if value.get("start") is not None:
-                        self._slot_marks.append(self._selection(value["start"], value["end"], mark))
-            if evidence and evidence.get("start") is not None:
-                cursor = QTextCursor(self.document())
-                cursor.setPosition(self.positions.to_qt(evidence["start"]))
-                self.setTextCursor(cursor)
-                self.centerCursor()
-        self._apply()
+        evidence = (claim or {}).get("evidence") or {}
+        shade = QTextCharFormat()
+        shade.setBackground(QColor(EVIDENCE_COLOR))
+        shaded = [self._qt_range(evidence["start"], evidence["end"], shade)] if evidence.get("start") is not None else []
+        mark = QTextCharFormat()
+        mark.setFontUnderline(True)
+        mark.setUnderlineColor(QColor("#d00000"))
+        mark.setFontWeight(QFont.Weight.Bold)
+        marked = [self._qt_range(v["start"], v["end"], mark) for values in (claim or {}).get("slots", {}).values()
+                  for v in values if v.get("start") is not None]
+        self._repaint(self.highlighter.set_layer(0, shaded) | self.highlighter.set_layer(2, marked))
+        if shaded:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(shaded[0][0])
+            self.setTextCursor(cursor)
+            self.centerCursor()
 
     def selected_range(self) -> tuple[int, int] | None:
         """The selection as character offsets into the article, or None."""
@@ -87,12 +114,17 @@ class ArticleView(QPlainTextEdit):
         return min(covering, key=lambda s: s["end"] - s["start"]) if covering else None
 
     def highlighted(self) -> list[tuple[int, int, str]]:
-        """What is highlighted, as (start, end, text) in character offsets: for tests and checks."""
+        """What the entity layer paints, as (start, end, text) in character offsets: for tests and checks."""
         result = []
-        for selection in self._entity_selections:
-            start = self.positions.to_python(selection.cursor.selectionStart())
-            end = self.positions.to_python(selection.cursor.selectionEnd())
-            result.append((start, end, selection.cursor.selectedText()))
+        document = self.document()
+        for number, ranges in sorted(self.highlighter.layers[1].items()):
+            offset = document.findBlockByNumber(number).position()
+            for start, length, _ in ranges:
+                cursor = QTextCursor(document)
+                cursor.setPosition(offset + start)
+                cursor.setPosition(offset + start + length, QTextCursor.MoveMode.KeepAnchor)
+                result.append((self.positions.to_python(offset + start), self.positions.to_python(offset + start + length),
+                               cursor.selectedText()))
         return result
 
     def mouseReleaseEvent(self, event) -> None:
@@ -103,14 +135,16 @@ class ArticleView(QPlainTextEdit):
             if span:
                 self.span_clicked.emit(span, event.globalPosition().toPoint())
 
-    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
-        selection = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.positions.to_qt(start))
-        cursor.setPosition(self.positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-        selection.cursor = cursor
-        selection.format = fmt
-        return selection
+    def _qt_range(self, start: int, end: int, fmt: QTextCharFormat) -> tuple[int, int, QTextCharFormat]:
+        return self.positions.to_qt(start), self.positions.to_qt(end), fmt
+
+    def _ranges(self, spans: list[dict]) -> list[tuple[int, int, QTextCharFormat]]:
+        return [self._qt_range(s["start"], s["end"], self._format(s)) for s in spans]
+
+    def _repaint(self, blocks: set[int]) -> None:
+        document = self.document()
+        for number in sorted(blocks):
+            self.highlighter.rehighlightBlock(document.findBlockByNumber(number))
 
     def _format(self, span: dict) -> QTextCharFormat:
         key = "rejected" if span["status"] == "rejected" else span["label"]
@@ -123,6 +157,3 @@ class ArticleView(QPlainTextEdit):
                 fmt.setBackground(QColor(self.schema.color(span["label"])))
             self._formats[key] = fmt
         return self._formats[key]
-
-    def _apply(self) -> None:
-        self.setExtraSelections(self._evidence + self._entity_selections + self._slot_marks)

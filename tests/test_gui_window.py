@@ -231,3 +231,17 @@ def test_preannotation_runs_in_the_background_and_reports(qtbot, db_path):
     assert "Pre-annotated 5 articles" in window.statusBar().currentMessage()
     assert window.claims.rowCount() > 0  # the open article shows its new suggestions
     window.store.close()
+
+
+def test_the_qt_binding_keeps_none_alive(qtbot):
+    """PySide6 6.12.0 on Python 3.11 loses a reference to None per void call; the app would abort."""
+    import sys
+
+    from PySide6.QtGui import QTextCursor, QTextDocument
+
+    document = QTextDocument("x" * 10)
+    cursor = QTextCursor(document)
+    before = sys.getrefcount(None)
+    for _ in range(1000):
+        cursor.setPosition(5)
+    assert sys.getrefcount(None) >= before - 10
