@@ -9,7 +9,7 @@ import sys
 from annotations.curation import Curation
 from annotations.errors import ClaimdeskError
 from annotations.settings import load_settings, remember_curator, remembered_curator
-from annotations.workspace import open_workspace
+from annotations.workspace import add_seeds_if_empty, open_workspace
 
 
 def run(args) -> int:
@@ -27,7 +27,9 @@ def run(args) -> int:
         if not curator:
             return 2
         remember_curator(curator)
-        store, _ = open_workspace(settings)
+        store = open_workspace(settings)
+        if args.screenshot:
+            add_seeds_if_empty(store)  # interactively, the background worker does it after the window shows
         window = MainWindow(store, Curation.open(settings, store, curator))
         if args.doc:
             window.open_document(store.document_id(args.doc))

@@ -343,10 +343,17 @@ class MainWindow(QMainWindow):
         from gui.workers import PreannotateWorker
 
         self.worker = PreannotateWorker(settings, self)
+        self.worker.imported.connect(self._on_imported)
         self.worker.done.connect(self._on_preannotated)
         self.worker.failed.connect(lambda message: self.statusBar().showMessage(f"Pre-annotation failed: {message}"))
         self.statusBar().showMessage("Loading the language model and pre-annotating new articles…")
         self.worker.start()
+
+    def _on_imported(self, count: int) -> None:
+        self.statusBar().showMessage(f"Imported {count} seed articles; loading the language model…")
+        self.reload_documents()
+        if self.doc is None and self.documents.rowCount():
+            self.open_document(self.documents.row(0)["id"])
 
     def _on_preannotated(self, report: dict) -> None:
         notices = " ".join(report["notices"])

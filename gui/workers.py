@@ -9,8 +9,9 @@ from annotations.settings import Settings
 
 
 class PreannotateWorker(QThread):
-    """Pre-annotates the workspace in its own thread, with its own database connection."""
+    """Fills a new workspace with the seeds, then pre-annotates, in its own thread and connection."""
 
+    imported = Signal(int)
     done = Signal(dict)
     failed = Signal(str)
 
@@ -20,10 +21,13 @@ class PreannotateWorker(QThread):
 
     def run(self) -> None:
         from annotations.preannotate import Annotator, preannotate
-        from annotations.store import Store
+        from annotations.workspace import add_seeds_if_empty, open_workspace
 
         try:
-            with Store(self.settings.db_path, self.settings.busy_timeout_ms) as store:
+            with open_workspace(self.settings) as store:
+                added = add_seeds_if_empty(store)
+                if added:
+                    self.imported.emit(added)
                 report = preannotate(store, Annotator.from_settings(self.settings, store))
         except ClaimdeskError as e:
             self.failed.emit(str(e))

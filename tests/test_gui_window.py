@@ -19,7 +19,7 @@ DOC = "000_0757fb7f7850cbb7"
 def make_window(qtbot, path, name="ana"):
     from gui.main_window import MainWindow
 
-    store, _ = open_workspace(load_settings(path))
+    store = open_workspace(load_settings(path))
     window = MainWindow(store, Curation.open(load_settings(path), store, name))
     qtbot.addWidget(window)
     window.show()
@@ -42,15 +42,6 @@ def reactivate(qtbot, window):
     """What the window manager does when a dialog or popup closes (offscreen has none)."""
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-
-
-def test_first_run_imports_the_seeds(qtbot, db_path, qtmodeltester):
-    window = make_window(qtbot, db_path)
-    assert window.documents.rowCount() == 5
-    qtmodeltester.check(window.documents)
-    qtmodeltester.check(window.document_filter)
-    assert "0 of 5 articles done" in window.status.text() and "ana" in window.status.text()
-    window.store.close()
 
 
 def test_highlights_sit_on_the_stored_spans(window, qtmodeltester):
@@ -219,17 +210,20 @@ def test_the_curator_name_is_remembered(tmp_path):
 
 
 @pytest.mark.model
-def test_preannotation_runs_in_the_background_and_reports(qtbot, db_path):
+def test_first_run_shows_the_window_at_once_then_imports_and_preannotates(qtbot, db_path, qtmodeltester):
     window = make_window(qtbot, db_path)
-    window.open_document(window.documents.row(0)["id"])
-    assert window.claims.rowCount() == 0  # nothing suggested yet, and the window is usable
+    assert window.documents.rowCount() == 0  # usable before anything slow has run
     window.start_preannotation(load_settings(db_path))
     with qtbot.waitSignal(window.worker.done, timeout=120_000) as blocker:
         pass
     window.worker.wait()
+    assert window.documents.rowCount() == 5 and window.doc is not None  # the first article opened by itself
+    qtmodeltester.check(window.documents)
+    qtmodeltester.check(window.document_filter)
     assert blocker.args[0]["documents"] == 5
     assert "Pre-annotated 5 articles" in window.statusBar().currentMessage()
     assert window.claims.rowCount() > 0  # the open article shows its new suggestions
+    assert "0 of 5 articles done" in window.status.text() and "ana" in window.status.text()
     window.store.close()
 
 
