@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from annotations import schema as schema_mod
-from annotations.errors import ClaimdeskError
+from annotations.errors import ClaimdeskError, InputRefused
 from annotations.export import STATUSES
 from annotations.settings import load_settings
 
@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--status", default="gold", help=f"comma-separated statuses (default gold; any of {', '.join(STATUSES)}, or all)")
     exp.add_argument("--types", help="comma-separated claim types (default: all)")
     exp.add_argument("--annotator", help="only this annotator's work")
+
+    bundle = command("import-annotations", "bring other curators' spans and claims in (a JSONL export or another workspace)")
+    bundle.add_argument("paths", nargs="+", metavar="FILE.jsonl|OTHER.db")
+
+    agree = command("agreement", "inter-annotator agreement per claim type and for entities, pair by pair")
+    agree.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     ev = command("evaluate", "suggestions against gold: precision, recall and F1 per claim type")
     ev.add_argument("--gold", metavar="FACTS.jsonl", help="a facts file instead of the workspace's gold claims")
@@ -201,6 +207,51 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_import_annotations(args) -> int:
+    from annotations.bundles import import_bundle, read_bundle
+
+    refused = 0
+    with _store(args) as store:
+        schema = _annotator(args, store).schema
+        store.record_schema("claims", schema)
+        for path in args.paths:
+            try:
+                records = read_bundle(Path(path), schema)
+            except InputRefused as e:
+                print(f"refused {e}", file=sys.stderr)
+                refused += 1
+                continue
+            report = import_bundle(store, records, str(path))
+            print(f"{path}: {report.claims} claims and {report.spans} spans added, {report.documents_added} new documents"
+                  + (f", {report.already_present} already here" if report.already_present else ""))
+    return 1 if refused else 0
+
+
+def cmd_agreement(args) -> int:
+    from annotations.agreement import agreement
+
+    with _store(args) as store:
+        figures = agreement(store, _annotator(args, store).schema)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    if not figures["pairs"]:
+        print("no two curators have finished the same article yet")
+    show = lambda x: "  n/a" if x is None else f"{x:5.2f}"
+    for pair in figures["pairs"]:
+        a, b = pair["curators"]
+        print(f"\n{a} and {b}: {pair['documents']} articles finished by both")
+        print(f"  {'claim type':<20}{a:>8}{b:>8}{'both':>6}{'P':>7}{'R':>7}{'F1':>7}   {'kappa':>6}{'items':>7}")
+        for name, f in pair["claims"].items():
+            k = pair["decisions"].get(name, {"kappa": None, "items": 0})
+            print(f"  {name:<20}{f['tp'] + f['fn']:>8}{f['tp'] + f['fp']:>8}{f['tp']:>6}{f['precision']:>7.2f}{f['recall']:>7.2f}"
+                  f"{f['f1']:>7.2f}   {show(k['kappa']):>6}{k['items']:>7}")
+        e = pair["entities"]
+        print(f"  entities: Krippendorff's alpha {show(e['alpha'])} over {e['units']} span positions ({e['agreed']} agreed)")
+    return 0
+
+
 COMMANDS = {"import": cmd_import, "stats": cmd_stats, "schema": cmd_schema, "preannotate": cmd_preannotate,
-            "export": cmd_export, "evaluate": cmd_evaluate}
+            "export": cmd_export, "evaluate": cmd_evaluate, "import-annotations": cmd_import_annotations,
+            "agreement": cmd_agreement}
 

@@ -119,7 +119,7 @@ class Curation:
             del slots[slot_name]
         if claim["annotator"] != self.annotator:
             return self._decide(claim, "corrected", slots, "correct slot")
-        status = "accepted" if claim["origin"] == "curator" else "corrected"
+        status = "gold" if claim["status"] == "gold" else "accepted" if claim["origin"] == "curator" else "corrected"
         with self._recorded("correct slot", claim["doc_id"]) as change:
             change.touch_claim(claim_id)
             self.store.db["claim_slots"].delete_where("claim_id = ?", [claim_id])

@@ -1,5 +1,7 @@
-"""Exports. JSONL, one document per line, exactly as DESIGN.md's contract (also the bundle format
-that import-annotations reads). Documents are streamed one at a time, so memory does not grow
+"""Exports. JSONL, one document per line, as DESIGN.md's contract (also the bundle format that
+import-annotations reads), with three fields more for moving work between workspaces: `done_by`
+(the curators who finished the document), and a claim's `based_on` (the suggestion it decides on)
+and `note`. Documents are streamed one at a time, so memory does not grow
 with the workspace; a document is written when any of its spans or claims matches the filter.
 The file is written to a temporary name and renamed at the end: nothing half-written is left.
 """
@@ -29,7 +31,7 @@ def document_records(store: Store, kb: KnowledgeBase, schema: ClaimSchema, statu
         text = doc.text
         yield {
             "name": doc.name, "title": doc.title, "lang": doc.lang, "sha256": doc.sha256, "text": text,
-            "meta": doc.meta, "published": doc.published,
+            "meta": doc.meta, "published": doc.published, "done_by": store.finished_by(doc_id),
             "spans": [_span_record(s, text, kb) for s in spans],
             "claims": [_claim_record(c, text, kb, schema) for c in claims],
         }
@@ -59,7 +61,8 @@ def _claim_record(claim: dict, text: str, kb: KnowledgeBase, schema: ClaimSchema
         multiple = claim_type is not None and name in claim_type.slots and claim_type.slots[name].multiple
         slots[name] = records if multiple or len(records) > 1 else records[0]
     return {"id": claim["id"], "type": claim["type"], "status": claim["status"], "annotator": claim["annotator"],
-            "origin": claim["origin"], "confidence": claim["confidence"], "evidence": evidence, "slots": slots}
+            "origin": claim["origin"], "confidence": claim["confidence"], "based_on": claim["based_on"], "note": claim["note"],
+            "evidence": evidence, "slots": slots}
 
 
 def write_jsonl(records: Iterator[dict], out: Path, progress: Callable[[int], None] | None = None) -> int:

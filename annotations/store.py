@@ -300,6 +300,11 @@ class Store:
             [annotator, annotator, *(doc_ids or [])])
         return [dict(zip(("id", "name", "title", "lang", "status", "open"), row)) for row in rows]
 
+    def finished_by(self, doc_id: int) -> list[str]:
+        """The curators who marked the document done."""
+        return [r[0] for r in self.db.execute(
+            "SELECT annotator FROM document_progress WHERE doc_id = ? AND status = 'done' ORDER BY annotator", [doc_id])]
+
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
 
@@ -433,9 +438,9 @@ class Store:
     # -- reading annotations -------------------------------------------------------------------------
 
     def spans_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None) -> list[dict]:
-        sql, params = 'SELECT id, start, "end", label, kb_id, status, annotator, origin FROM spans WHERE doc_id = ?', [doc_id]
+        sql, params = 'SELECT id, start, "end", label, kb_id, status, annotator, origin, based_on FROM spans WHERE doc_id = ?', [doc_id]
         sql, params = _filtered(sql, params, statuses, annotator)
-        cols = ("id", "start", "end", "label", "kb_id", "status", "annotator", "origin")
+        cols = ("id", "start", "end", "label", "kb_id", "status", "annotator", "origin", "based_on")
         return [dict(zip(cols, row)) for row in self.db.execute(sql + " ORDER BY start, \"end\", id", params)]
 
     def claims_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None,
@@ -490,6 +495,11 @@ def _filtered(sql: str, params: list, statuses, annotator) -> tuple[str, list]:
         sql += " AND annotator = ?"
         params = params + [annotator]
     return sql, params
+
+
+def is_sqlite_file(path: Path) -> bool:
+    with Path(path).open("rb") as f:
+        return f.read(16) == _SQLITE_HEADER
 
 
 def _refuse_non_sqlite(path: Path) -> None:

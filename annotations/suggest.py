@@ -120,7 +120,6 @@ class Suggester:
         hits = [(name, (start + m.start(), start + m.end())) for name, pattern in self.triggers for m in pattern.finditer(sentence)]
         if not hits:
             return []
-        triggered = {name for name, _ in hits}
         suggestions = []
         # Numbers go to the nearest trigger of a type anchored on their kind.
         inside_entity = lambda v: any(m.start <= v.start and v.end <= m.end for m in mentions)  # "Redmi Note 3"

@@ -46,7 +46,6 @@ def main() -> None:
     from annotations.curation import Curation
     from annotations.ingest import make_document
     from annotations.settings import load_settings
-    from annotations.store import Store
     from annotations.workspace import add_seeds_if_empty, open_workspace
     from gui.main_window import MainWindow
 

@@ -30,7 +30,13 @@ def run(args) -> int:
         store = open_workspace(settings)
         if args.screenshot:
             add_seeds_if_empty(store)  # interactively, the background worker does it after the window shows
-        window = MainWindow(store, Curation.open(settings, store, curator))
+        if args.review:
+            from annotations.review import Review
+            from gui.review_window import ReviewWindow
+
+            window = ReviewWindow(store, Review.open(settings, store, curator))
+        else:
+            window = MainWindow(store, Curation.open(settings, store, curator))
         if args.doc:
             window.open_document(store.document_id(args.doc))
         elif window.documents.rowCount():
@@ -44,8 +50,9 @@ def run(args) -> int:
     if args.screenshot:
         return screenshot(app, window, args.screenshot)
     window.show()
-    # The window is usable at once; the model loads and new documents are pre-annotated meanwhile.
-    window.start_preannotation(settings)
+    if not args.review:
+        # The window is usable at once; the model loads and new documents are pre-annotated meanwhile.
+        window.start_preannotation(settings)
     return app.exec()
 
 

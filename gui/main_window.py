@@ -11,27 +11,22 @@ what the returned Change names. Keys (also listed in the Help menu and the READM
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
     QMenu,
-    QSplitter,
     QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
 from annotations.curation import Change, Curation
-from annotations.errors import ClaimdeskError
 from annotations.store import Document, Store
 from gui.article_view import ArticleView
 from gui.dialogs import AddClaimDialog, LinkDialog, SlotDialog
+from gui.frame import add_key, column, row, run_action, set_panes
 from gui.models import ClaimListModel, DocumentFilter, DocumentListModel, IdRole, SlotTableModel
 
 KEYS_HELP = ("Enter confirm · X reject · E edit slot · N new claim · J/K next/previous · "
@@ -63,7 +58,7 @@ class MainWindow(QMainWindow):
         self.article_list.selectionModel().currentChanged.connect(self._on_article_changed)
         self.search.textChanged.connect(self._filter_articles)
         self.status_filter.currentIndexChanged.connect(self._filter_articles)
-        left = _column(_row(self.search, self.status_filter), self.article_list)
+        left = column(row(self.search, self.status_filter), self.article_list)
 
         # middle: legend and article
         self.article_view = ArticleView(self.schema)
@@ -71,7 +66,7 @@ class MainWindow(QMainWindow):
         self.legend = QLabel(self._legend_html())
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        middle = _column(self.legend, self.article_view)
+        middle = column(self.legend, self.article_view)
 
         # right: claims and the selected claim's slots
         self.claims = ClaimListModel([], None, self)
@@ -86,16 +81,9 @@ class MainWindow(QMainWindow):
         self.slot_table.verticalHeader().hide()
         self.slot_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.claims_title = QLabel("<b>Claims</b>")
-        right = _column(self.claims_title, self.claim_list, QLabel(f"<small>{KEYS_HELP}</small>", wordWrap=True), self.slot_table)
+        right = column(self.claims_title, self.claim_list, QLabel(f"<small>{KEYS_HELP}</small>", wordWrap=True), self.slot_table)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        for widget in (left, middle, right):
-            splitter.addWidget(widget)
-        splitter.setSizes([260, 640, 460])
-        self.setCentralWidget(splitter)
-        self.status = QLabel()
-        self.statusBar().addPermanentWidget(self.status)
-        self.resize(1400, 860)
+        self.status = set_panes(self, [left, middle, right], [260, 640, 460])
         self._make_actions()
         self.reload_documents()
 
@@ -103,14 +91,7 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         menu = self.menuBar().addMenu("&Curate")
-        def add(text, keys, slot):
-            action = QAction(text, self)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(slot)
-            menu.addAction(action)
-            self.addAction(action)
-            return action
+        add = lambda text, keys, slot: add_key(self, menu, text, keys, slot)
         add("Confirm claim", ["Return", "Enter"], self.confirm_claim)
         add("Reject claim", ["X"], self.reject_claim)
         add("Edit slot…", ["E"], self.edit_slot)
@@ -124,11 +105,7 @@ class MainWindow(QMainWindow):
         add("Search articles", ["Ctrl+F"], lambda: (self.search.setFocus(), self.search.selectAll()))
         labels = self.menuBar().addMenu("&Label selection")
         for number, label in enumerate(self.labels, start=1):
-            action = QAction(f"{label}", self)
-            action.setShortcut(QKeySequence(str(number)))
-            action.triggered.connect(lambda _=False, label=label: self.label_selection(label))
-            labels.addAction(action)
-            self.addAction(action)
+            add_key(self, labels, label, [str(number)], lambda _=False, label=label: self.label_selection(label))
 
     def _legend_html(self) -> str:
         items = [f'<span style="background:{self.schema.color(label)}">&nbsp;{n} {label}&nbsp;</span>'
@@ -270,13 +247,10 @@ class MainWindow(QMainWindow):
     def _apply(self, action, advance: bool = False, nothing: str = "") -> Change | None:
         """Run one core call; show what it refused in the status bar; refresh what it changed."""
         row = self.claim_list.currentIndex().row()
-        try:
-            change = action()
-        except ClaimdeskError as e:
-            self.statusBar().showMessage(f"⚠ {e}", 8000)
-            return None
+        change = run_action(self, action)
         if change is None:
-            self.statusBar().showMessage(nothing, 3000)
+            if nothing:
+                self.statusBar().showMessage(nothing, 3000)
             return None
         self.statusBar().showMessage(f"{change.action.replace(':', ' ')} — stored", 3000)
         if change.doc_id is not None and (self.doc is None or change.doc_id != self.doc.id):
@@ -362,19 +336,3 @@ class MainWindow(QMainWindow):
             self.reload_documents()
             if self.doc:
                 self._show_article(self.doc.id)
-
-
-def _column(*widgets) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(4, 4, 4, 4)
-    for widget in widgets:
-        layout.addWidget(widget) if isinstance(widget, QWidget) else layout.addLayout(widget)
-    return box
-
-
-def _row(*widgets) -> QHBoxLayout:
-    layout = QHBoxLayout()
-    for widget in widgets:
-        layout.addWidget(widget)
-    return layout

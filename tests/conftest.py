@@ -1,4 +1,5 @@
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -9,6 +10,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from annotations.curation import Curation  # noqa: E402
+from annotations.settings import load_settings  # noqa: E402
 from annotations.store import Store  # noqa: E402
 
 SEEDS = ROOT / "seeds"
@@ -42,7 +45,6 @@ def preannotated_template(tmp_path_factory) -> Path:
     """The seeds imported and pre-annotated with the real model, once per test session."""
     from annotations.ingest import import_paths
     from annotations.preannotate import Annotator, preannotate
-    from annotations.settings import load_settings
 
     path = tmp_path_factory.mktemp("template") / "seeds.db"
     with Store(path) as store:
@@ -54,8 +56,76 @@ def preannotated_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def seeded_db(preannotated_template, tmp_path) -> Path:
     """A fresh copy of the pre-annotated seeds for one test."""
-    import shutil
-
     path = tmp_path / "seeded.db"
     shutil.copy(preannotated_template, path)
     return path
+
+
+# -- two curators and a reviewer ----------------------------------------------------------------
+
+DOC, DOC2 = "000_0757fb7f7850cbb7", "001_cba5bfa5a200e696"
+
+
+def is_market_share(claim):
+    return claim["type"] == "market_share" and claim["slots"]["share"][0]["value"]["value"] == 28.7
+
+
+def text_of(store, doc_id, span):
+    return store.document(doc_id).text[span["start"]:span["end"]]
+
+
+def curate_as_team(template: Path, root: Path) -> dict:
+    """ana and bo curate copies of one pre-annotated workspace, differently, and finish two articles;
+    ana's work is exported to ana.jsonl, bo's stays in bo.db. Also builds the README's review picture."""
+    root = Path(root)
+    plans = {
+        "ana": {"confirm": [0, 1, 2], "reject": [3, 4], "relabel": ("Indian", "NORP"), "period": "Q3 2019"},
+        "bo": {"confirm": [0, 2, 4], "reject": [1, 3], "reject_span": "bytebeats", "period": None},
+    }
+    decided = {}
+    for name, plan in plans.items():
+        path = root / f"{name}.db"
+        shutil.copy(template, path)
+        with Store(path) as store:
+            curation = Curation.open(load_settings(path), store, name)
+            doc_id = store.document_id(DOC)
+            claims = [c for c in curation.claims(doc_id) if not is_market_share(c)][:5]
+            share = next(c for c in curation.claims(doc_id) if is_market_share(c))
+            for n in plan["confirm"]:
+                curation.confirm_claim(claims[n]["id"])
+            for n in plan["reject"]:
+                curation.reject_claim(claims[n]["id"])
+            if plan["period"]:
+                doc = store.document(doc_id)
+                curation.set_slot(share["id"], "period", [curation.slot_value_from_text(doc, "market_share", "period", plan["period"])])
+            else:
+                curation.confirm_claim(share["id"])
+            spans = curation.spans(doc_id)
+            if "relabel" in plan:
+                mention, label = plan["relabel"]
+                curation.relabel_span(next(s for s in spans if text_of(store, doc_id, s) == mention)["id"], label)
+            if "reject_span" in plan:
+                curation.reject_span(next(s for s in spans if text_of(store, doc_id, s) == plan["reject_span"])["id"])
+            curation.mark_done(doc_id)
+            curation.mark_done(store.document_id(DOC2))
+            decided[name] = {"claims": [c["id"] for c in claims], "share": share["id"]}
+    assert decided["ana"] == decided["bo"]  # the same suggestions, as both started from one workspace
+    assert run_cli("export", "--db", root / "ana.db", "--status", "all", "--annotator", "ana", "--out", root / "ana.jsonl") == 0
+    return decided["ana"]
+
+
+@pytest.fixture(scope="session")
+def team(tmp_path_factory, preannotated_template):
+    root = tmp_path_factory.mktemp("team")
+    return root, curate_as_team(preannotated_template, root)
+
+
+@pytest.fixture
+def review_db(team, preannotated_template, tmp_path):
+    root, _ = team
+    path = tmp_path / "review.db"
+    shutil.copy(preannotated_template, path)
+    assert run_cli("import-annotations", "--db", path, root / "ana.jsonl", root / "bo.db") == 0
+    return path
+
+

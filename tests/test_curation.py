@@ -132,3 +132,12 @@ def test_model_is_not_a_curator_name(desk):
     _, store, _ = desk
     with pytest.raises(InvalidAction):
         Curation.open(load_settings(store.path), store, "model")
+
+
+def test_a_decided_entity_suggestion_is_replaced_by_the_curators_span(desk):
+    curation, store, doc_id = desk
+    doc = store.document(doc_id)
+    first = next(s for s in curation.spans(doc_id) if doc.text[s["start"]:s["end"]] == "Indian")
+    curation.relabel_span(first["id"], "NORP")
+    at_place = [s for s in curation.spans(doc_id) if (s["start"], s["end"]) == (first["start"], first["end"])]
+    assert [(s["label"], s["annotator"]) for s in at_place] == [("NORP", "ana")]

@@ -1,0 +1,187 @@
+"""Bringing other curators' work into a workspace, for review: `import-annotations`.
+
+A bundle is a JSONL export (one document per line) or another workspace database. Documents are
+matched by SHA-256 and the missing ones come along; every span and claim keeps its annotator,
+status and origin. The whole bundle is checked first (claim types and slots against the schema,
+offsets and texts against the document) and stored in one transaction, or refused with every
+problem named: nothing from a bad bundle is stored. Importing the same bundle twice adds nothing:
+claims keep their ids, spans are recognised by position, label, annotator and status, and a
+suggestion equal to one already in the workspace is mapped onto it instead of being copied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotations.claims import claim_signature
+from annotations.errors import InputRefused
+from annotations.export import STATUSES, document_records
+from annotations.kb import KnowledgeBase
+from annotations.schema import ClaimSchema, EntityFile
+from annotations.store import Store, is_sqlite_file, now
+
+ORIGINS = ("model", "rules", "kb", "curator", "import")
+
+
+@dataclass
+class BundleReport:
+    documents_added: int = 0
+    spans: int = 0
+    claims: int = 0
+    already_present: int = 0
+
+
+def read_bundle(path: Path, schema: ClaimSchema) -> list[dict]:
+    """The bundle's document records, checked against the schema and their texts; InputRefused if not."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputRefused(str(path), "no such file")
+    if is_sqlite_file(path):
+        with Store(path) as other:
+            records = [(n, r) for n, r in enumerate(document_records(other, KnowledgeBase.build(EntityFile(1, {}, "", "")), schema), 1)]
+    else:
+        records, problems = [], []
+        with path.open(encoding="utf-8-sig", errors="strict") as f:
+            try:
+                for number, line in enumerate(f, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        records.append((number, json.loads(line)))
+                    except json.JSONDecodeError as e:
+                        problems.append(f"line {number}: not valid JSON ({e.msg})")
+            except UnicodeDecodeError as e:
+                raise InputRefused(str(path), f"not UTF-8 text ({e.reason} at byte {e.start})") from None
+        if problems:
+            raise InputRefused(str(path), "; ".join(problems))
+    problems = [p for number, record in records for p in record_problems(record, schema, f"line {number}")]
+    if problems:
+        raise InputRefused(str(path), "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else ""))
+    if not records:
+        raise InputRefused(str(path), "the bundle holds no documents")
+    return [record for _, record in records]
+
+
+def record_problems(record, schema: ClaimSchema, where: str) -> list[str]:
+    """Everything wrong with one document record, each naming the line, document and field."""
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return [f"{where}: a document needs a text"]
+    text = record["text"]
+    where = f"{where} ({record.get('name', 'unnamed')})"
+    problems = []
+    if record.get("sha256") and hashlib.sha256(text.encode("utf-8")).hexdigest() != record["sha256"]:
+        problems.append(f"{where}: sha256 does not match the text")
+
+    def check_piece(what: str, piece: dict, needs_text: bool = True) -> None:
+        start, end = piece.get("start"), piece.get("end")
+        if start is None and end is None:
+            return
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            problems.append(f"{where}: {what} offsets {start}..{end} are outside the text ({len(text)} characters)")
+        elif needs_text and "text" in piece and piece["text"] != text[start:end]:
+            problems.append(f"{where}: {what} says {piece['text']!r} but the text at {start}..{end} is {text[start:end]!r}")
+
+    def check_row(what: str, row: dict) -> None:
+        if row.get("status") not in STATUSES:
+            problems.append(f"{where}: {what} has status {row.get('status')!r}, not one of {', '.join(STATUSES)}")
+        if not isinstance(row.get("annotator"), str) or not row["annotator"].strip():
+            problems.append(f"{where}: {what} has no annotator")
+        if row.get("origin") not in ORIGINS:
+            problems.append(f"{where}: {what} has origin {row.get('origin')!r}, not one of {', '.join(ORIGINS)}")
+
+    for n, span in enumerate(record.get("spans") or [], start=1):
+        what = f"span {n}"
+        if span.get("label") not in schema.entity_labels:
+            problems.append(f"{where}: {what} has label {span.get('label')!r}, unknown to the schema")
+        check_row(what, span)
+        check_piece(what, span)
+    for n, claim in enumerate(record.get("claims") or [], start=1):
+        claim_type = schema.claim_types.get(claim.get("type"))
+        what = f"claim {n} ({claim.get('type')})"
+        if claim_type is None:
+            problems.append(f"{where}: claim {n} has type {claim.get('type')!r}, unknown to the schema")
+            continue
+        check_row(what, claim)
+        if claim.get("evidence"):
+            check_piece(f"{what} evidence", claim["evidence"])
+        for slot, values in (claim.get("slots") or {}).items():
+            if slot not in claim_type.slots:
+                problems.append(f"{where}: {what} has slot {slot!r}, which {claim_type.name} does not have")
+                continue
+            for value in values if isinstance(values, list) else [values]:
+                check_piece(f"{what} slot {slot}", value)
+    return problems
+
+
+def import_bundle(store: Store, records: list[dict], source: str) -> BundleReport:
+    """Store checked records (read_bundle) in one transaction."""
+    report = BundleReport()
+    stamp = now()
+    with store.write():
+        for record in records:
+            doc_id = _document(store, record, source, report)
+            _spans(store, doc_id, record.get("spans") or [], stamp, report)
+            _claims(store, doc_id, record.get("claims") or [], stamp, report)
+            for curator in record.get("done_by") or []:
+                store.db["document_progress"].insert(
+                    {"doc_id": doc_id, "annotator": curator, "status": "done", "updated_at": stamp}, replace=True)
+    return report
+
+
+def _document(store: Store, record: dict, source: str, report: BundleReport) -> int:
+    sha = hashlib.sha256(record["text"].encode("utf-8")).hexdigest()
+    added, present = store.add_documents([{
+        "name": record.get("name") or sha[:16], "title": record.get("title") or record["text"].strip().split("\n", 1)[0][:200],
+        "text": record["text"], "sha256": sha, "lang": record.get("lang") or "xx", "meta": record.get("meta") or {},
+        "published": record.get("published"), "source": source,
+    }])
+    report.documents_added += len(added)
+    return (added or present)[0]["id"]
+
+
+def _spans(store: Store, doc_id: int, spans: list[dict], stamp: str, report: BundleReport) -> None:
+    existing = {tuple(r) for r in store.db.execute(
+        'SELECT start, "end", label, kb_id, annotator, status FROM spans WHERE doc_id = ?', [doc_id])}
+    rows = []
+    for span in spans:
+        key = (span["start"], span["end"], span["label"], span.get("kb_id"), span["annotator"], span["status"])
+        if key in existing:
+            report.already_present += 1
+            continue
+        existing.add(key)
+        rows.append({"doc_id": doc_id, "start": span["start"], "end": span["end"], "label": span["label"],
+                     "kb_id": span.get("kb_id"), "origin": span["origin"], "status": span["status"],
+                     "annotator": span["annotator"], "created_at": stamp, "updated_at": stamp})
+    store.db["spans"].insert_all(rows)
+    report.spans += len(rows)
+
+
+def _claims(store: Store, doc_id: int, claims: list[dict], stamp: str, report: BundleReport) -> None:
+    known_ids = {r[0] for r in store.db.execute("SELECT id FROM claims WHERE doc_id = ?", [doc_id])}
+    suggestions = {claim_signature(c): c["id"] for c in store.claims_of(doc_id, annotator="model")}
+    renamed: dict[str, str] = {}
+    new = []
+    # suggestions first, so that the decisions based on them find them
+    for claim in sorted(claims, key=lambda c: c.get("based_on") is not None):
+        slots = {name: values if isinstance(values, list) else [values] for name, values in claim["slots"].items()}
+        if claim.get("id") in known_ids:
+            report.already_present += 1
+            continue
+        if claim["annotator"] == "model" and claim_signature({"type": claim["type"], "slots": slots}) in suggestions:
+            renamed[claim["id"]] = suggestions[claim_signature({"type": claim["type"], "slots": slots})]
+            report.already_present += 1
+            continue
+        based_on = claim.get("based_on")
+        based_on = renamed.get(based_on, based_on)
+        if based_on is not None and based_on not in known_ids:
+            based_on = None  # its suggestion is in neither workspace: the decision stands on its own
+        evidence = claim.get("evidence") or None
+        new.append({**claim, "doc_id": doc_id, "slots": slots, "based_on": based_on,
+                    "evidence": {"start": evidence["start"], "end": evidence["end"]} if evidence else None})
+        if claim.get("id"):
+            known_ids.add(claim["id"])
+        store.insert_claims(new[-1:], stamp)
+    report.claims += len(new)

@@ -1,0 +1,310 @@
+"""Review mode (`gui --review`): the curators' versions side by side, resolved into gold from the keyboard.
+
+    J/K or ↓/↑  next/previous difference        1-9  take curator N's version (claim or span label)
+    S  take the selected cell's slot into gold  E  edit a slot of the gold     X  reject
+    N  note on the gold                         Ctrl+Z / Ctrl+Shift+Z  undo / redo   D  article reviewed, next
+On opening an article, the claims and spans all curators agree on become gold (one undoable step).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QListView,
+    QListWidget,
+    QMainWindow,
+    QTableView,
+    QTabWidget,
+)
+
+from annotations.review import ClaimGroup, Review, SpanGroup, cross_document_conflicts
+from annotations.store import Store
+from gui.article_view import ArticleView
+from gui.dialogs import SlotDialog
+from gui.frame import add_key, column, run_action, set_panes
+from gui.models import DocumentListModel, IdRole, shown_value
+
+KEYS_HELP = "J/K move · 1–9 take curator N's version · S take the selected slot · E edit gold · X reject · N note · D reviewed → next · Ctrl+Z undo"
+
+
+def _describe(version: dict | None, slot: str) -> str:
+    if version is None:
+        return "—"
+    if version["status"] == "rejected":
+        return "rejected"
+    return " / ".join(shown_value(v) for v in version["slots"].get(slot, [])) or "·"
+
+
+class GroupListModel(QAbstractListModel):
+    """The differences and agreements of the open article. `_groups` -- ClaimGroup and SpanGroup objects."""
+
+    def __init__(self, groups: list, text: str, parent=None):
+        super().__init__(parent)
+        self._groups, self._text = list(groups), text
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._groups)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._groups):
+            return None
+        group = self._groups[index.row()]
+        resolved = group.gold is not None or (isinstance(group, ClaimGroup) and group.rejected_by_all)
+        if role == Qt.ItemDataRole.DisplayRole:
+            mark = "★" if group.gold and group.gold["status"] == "gold" else "✗" if resolved else "≠" if not group.agreed else "="
+            if isinstance(group, SpanGroup):
+                labels = ", ".join(f"{name}: {label or '—'}" for name, label in group.labels.items())
+                return f"{mark} entity “{self._text[group.start:group.end]}” — {labels}"
+            rejected = {name for name, v in group.versions.items() if v and v["status"] == "rejected"}
+            missing = [name for name, v in group.versions.items() if v is None]
+            if group.agreed:
+                detail = "all agree"
+            elif missing:
+                detail = f"only {', '.join(n for n in group.versions if n not in missing)} has it"
+            elif rejected:
+                detail = f"rejected by {', '.join(sorted(rejected))} only"
+            else:
+                detail = f"differ on {', '.join(group.differing_slots())}"
+            return f"{mark} {group.type}: {_describe(group.first_version(), group.slots[0])} — {detail}"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#1b7f3b") if resolved else QColor("#b00020") if not group.agreed else QColor("#555555")
+        return None
+
+    def group(self, row: int):
+        return self._groups[row] if 0 <= row < len(self._groups) else None
+
+
+class ComparisonModel(QAbstractTableModel):
+    """One group slot by slot: a row per slot, a column per curator, and the gold."""
+
+    def __init__(self, group=None, parent=None):
+        super().__init__(parent)
+        self.group = group
+        if isinstance(group, ClaimGroup):
+            self.columns = [*group.versions, "gold"]
+            self.rows = ["status", *group.slots, "note"]
+        elif isinstance(group, SpanGroup):
+            self.columns = [*group.labels, "gold"]
+            self.rows = ["label"]
+        else:
+            self.columns, self.rows = [], []
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def _version(self, column: str):
+        if isinstance(self.group, SpanGroup):
+            return self.group.gold if column == "gold" else None
+        return self.group.gold if column == "gold" else self.group.versions[column]
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.rows) and 0 <= index.column() < len(self.columns)):
+            return None
+        row, column = self.rows[index.row()], self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if isinstance(self.group, SpanGroup):
+                if column == "gold":
+                    return ("rejected" if self.group.gold["status"] == "rejected" else self.group.gold["label"]) if self.group.gold else ""
+                return self.group.labels[column] or "—"
+            version = self._version(column)
+            if row == "status":
+                return version["status"] if version else "—"
+            if row == "note":
+                return (version or {}).get("note") or ""
+            return _describe(version, row) if version or column != "gold" else ""
+        if role == Qt.ItemDataRole.BackgroundRole and isinstance(self.group, ClaimGroup) and row in self.group.differing_slots():
+            return QColor("#ffe0e0")
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            name = self.columns[section]
+            return name if name == "gold" else f"{section + 1} {name}"
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.rows):
+            return self.rows[section]
+        return None
+
+
+class ReviewWindow(QMainWindow):
+    def __init__(self, store: Store, review: Review, parent=None):
+        super().__init__(parent)
+        self.store, self.review, self.schema = store, review, review.schema
+        self.setWindowTitle(f"Claimdesk review — {store.path.name} — {review.annotator}")
+        self.doc = None
+        self.documents = DocumentListModel([], self)
+        self.article_list = QListView()
+        self.article_list.setModel(self.documents)
+        self.article_list.setWordWrap(True)
+        self.article_view = ArticleView(self.schema)
+        self.groups = GroupListModel([], "", self)
+        self.group_list = QListView()
+        self.group_list.setModel(self.groups)
+        self.comparison = ComparisonModel()
+        self.table = QTableView()
+        self.table.setModel(self.comparison)
+        self.across = QListWidget()
+        tabs = QTabWidget()
+        this_article = column(self.group_list, QLabel(f"<small>{KEYS_HELP}</small>", wordWrap=True), self.table)
+        tabs.addTab(this_article, "This article")
+        tabs.addTab(self.across, "Across articles")
+        self.status = set_panes(self, [self.article_list, self.article_view, tabs], [240, 600, 560])
+        self._make_actions()
+        self.reload()
+
+    def _make_actions(self) -> None:
+        menu = self.menuBar().addMenu("&Review")
+        add = lambda text, keys, slot: add_key(self, menu, text, keys, slot)
+        add("Next difference", ["J"], lambda: self._move(1))
+        add("Previous difference", ["K"], lambda: self._move(-1))
+        for number in range(1, 10):
+            add(f"Take curator {number}'s version", [str(number)], lambda _=False, n=number: self.take_version(n - 1))
+        add("Take the selected slot", ["S"], self.take_slot)
+        add("Edit a slot of the gold…", ["E"], self.edit_gold)
+        add("Reject", ["X"], self.reject)
+        add("Note…", ["N"], self.note)
+        add("Article reviewed, open next", ["D"], self.mark_reviewed)
+        add("Undo", ["Ctrl+Z"], lambda: self._apply(self.review.undo))
+        add("Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], lambda: self._apply(self.review.redo))
+
+    def reload(self) -> None:
+        ids = set(self.review.documents())
+        self.documents = DocumentListModel([r for r in self.store.list_documents(self.review.annotator) if r["id"] in ids], self)
+        self.article_list.setModel(self.documents)
+        self.article_list.selectionModel().currentChanged.connect(
+            lambda current, _: current.data(IdRole) is not None and self.open_document(current.data(IdRole)))
+        self.across.clear()
+        for conflict in cross_document_conflicts(self.store, self.schema):
+            lines = [f"{conflict['type']} of {conflict['subject']} ({conflict['market'] or 'any market'}, {conflict['period'] or 'no period'}):"]
+            lines += [f"   {c['value']} in {c['doc']} ({c['annotator']}): “{c['evidence'].strip()}”" for c in conflict["claims"]]
+            self.across.addItem("\n".join(lines))
+        self.status.setText(f"{self.review.annotator} (reviewer) · {self.store.path} · {self.documents.rowCount()} articles to review"
+                            f" · {self.across.count()} conflicts across articles")
+
+    def open_document(self, doc_id: int) -> None:
+        row = self.documents.row_of(doc_id)
+        if row >= 0 and self.article_list.currentIndex().row() != row:
+            self.article_list.setCurrentIndex(self.documents.index(row))
+            return
+        self.doc = self.store.document(doc_id)
+        change = self._apply(lambda: self.review.auto_gold(doc_id), quiet=True)
+        if change:
+            self.statusBar().showMessage(f"What all curators agree on is now gold ({len(change.claims)} claims, "
+                                         f"{len(change.spans)} spans); Ctrl+Z undoes it.", 8000)
+        self._show()
+        self.group_list.setFocus()
+
+    def _show(self, row: int = 0) -> None:
+        claim_groups, span_groups = self.review.claim_groups(self.doc.id), self.review.span_groups(self.doc.id)
+        groups = sorted(claim_groups + span_groups, key=lambda g: (g.agreed, g.gold is not None))
+        self.groups = GroupListModel(groups, self.doc.text, self)
+        self.group_list.setModel(self.groups)
+        self.group_list.selectionModel().currentChanged.connect(lambda current, _: self._on_group(current.row()))
+        # the gold where there is one, else the first curator's span, so the article reads as the result will
+        shown = [group.gold or next(iter(group.spans.values())) for group in span_groups]
+        self.article_view.show_article(self.doc.text, sorted(shown, key=lambda s: (s["start"], s["end"])))
+        if groups:
+            self.group_list.setCurrentIndex(self.groups.index(min(row, len(groups) - 1)))
+        else:
+            self._on_group(-1)
+
+    def _on_group(self, row: int) -> None:
+        group = self.groups.group(row)
+        self.comparison = ComparisonModel(group, self)
+        self.table.setModel(self.comparison)
+        if isinstance(group, ClaimGroup):
+            self.article_view.mark_claim(group.gold or group.first_version())
+        elif isinstance(group, SpanGroup):
+            self.article_view.mark_claim({"evidence": {"start": group.start, "end": group.end}, "slots": {}})
+
+    def current_group(self):
+        return self.groups.group(self.group_list.currentIndex().row())
+
+    def _move(self, step: int) -> None:
+        row = self.group_list.currentIndex().row() + step
+        if 0 <= row < self.groups.rowCount():
+            self.group_list.setCurrentIndex(self.groups.index(row))
+
+    # -- decisions -------------------------------------------------------------------------------
+
+    def take_version(self, number: int) -> None:
+        group = self.current_group()
+        if group is None:
+            return
+        names = list(group.versions if isinstance(group, ClaimGroup) else group.labels)
+        if number >= len(names):
+            self.statusBar().showMessage(f"⚠ there are {len(names)} curators on this article", 5000)
+            return
+        if isinstance(group, ClaimGroup):
+            self._apply(lambda: self.review.pick_version(group, names[number]))
+        else:
+            self._apply(lambda: self.review.pick_span_label(group, names[number]))
+
+    def take_slot(self) -> None:
+        group, index = self.current_group(), self.table.currentIndex()
+        if not isinstance(group, ClaimGroup) or not index.isValid():
+            self.statusBar().showMessage("Select a slot in a curator's column first (Tab to the table, arrows).", 5000)
+            return
+        slot, curator = self.comparison.rows[index.row()], self.comparison.columns[index.column()]
+        if slot in ("status", "note") or curator == "gold":
+            self.statusBar().showMessage("Select a slot value in a curator's column.", 5000)
+            return
+        self._apply(lambda: self.review.pick_slot(group, slot, curator))
+
+    def edit_gold(self) -> None:
+        group = self.current_group()
+        if not isinstance(group, ClaimGroup) or not group.gold or group.gold["status"] != "gold":
+            self.statusBar().showMessage("Take a version first (1–9), then edit it.", 5000)
+            return
+        row = self.table.currentIndex().row()
+        slot = self.comparison.rows[row] if 0 <= row < len(self.comparison.rows) and self.comparison.rows[row] in group.slots else group.slots[0]
+        spans = self.store.spans_of(self.doc.id)
+        dialog = SlotDialog(self.review, self.doc, group.gold, slot, spans, self)
+        if dialog.exec() and dialog.values is not None:
+            self._apply(lambda: self.review.set_slot(group.gold["id"], dialog.slot_name, dialog.values))
+
+    def reject(self) -> None:
+        group = self.current_group()
+        if isinstance(group, ClaimGroup):
+            self._apply(lambda: self.review.reject_group(group))
+        elif isinstance(group, SpanGroup):
+            span = next(iter(group.spans.values()))
+            self._apply(lambda: self.review.reject_span(span["id"]) if not group.gold else self.review.reject_span(group.gold["id"]))
+
+    def note(self) -> None:
+        group = self.current_group()
+        if not isinstance(group, ClaimGroup) or not group.gold:
+            self.statusBar().showMessage("A note goes on a decision: take a version or reject first.", 5000)
+            return
+        text, ok = QInputDialog.getText(self, "Note", "Why this decision:", text=group.gold.get("note") or "")
+        if ok:
+            self._apply(lambda: self.review.set_note(group.gold["id"], text))
+
+    def mark_reviewed(self) -> None:
+        if not self.doc:
+            return
+        current = self.doc.id
+        if self._apply(lambda: self.review.mark_done(current)):
+            rows = [self.documents.row(n) for n in range(self.documents.rowCount())]
+            following = next((r for r in rows if r["status"] != "done" and r["id"] != current), None)
+            if following:
+                self.open_document(following["id"])
+
+    def _apply(self, action, quiet: bool = False):
+        row = self.group_list.currentIndex().row()
+        change = run_action(self, action)
+        if change is None:
+            return None
+        if not quiet:
+            self.statusBar().showMessage(f"{change.action.replace(':', ' ')} — stored", 3000)
+            if self.doc:
+                self._show(row)
+        self.documents.update_rows(self.store.list_documents(self.review.annotator, [self.doc.id] if self.doc else []))
+        return change

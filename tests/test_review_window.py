@@ -1,0 +1,68 @@
+"""Review mode in the real window: agreed claims become gold, differences are resolved from the keyboard."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotations.review import ClaimGroup, Review, SpanGroup
+from annotations.settings import load_settings
+from annotations.store import Store
+from tests.conftest import DOC
+
+pytestmark = [pytest.mark.gui, pytest.mark.model]
+
+
+@pytest.fixture
+def window(qtbot, review_db):
+    from gui.review_window import ReviewWindow
+
+    store = Store(review_db)
+    win = ReviewWindow(store, Review.open(load_settings(review_db), store, "rev"))
+    qtbot.addWidget(win)
+    win.show()
+    win.open_document(store.document_id(DOC))
+    yield win
+    store.close()
+
+
+def groups(window):
+    return [window.groups.group(i) for i in range(window.groups.rowCount())]
+
+
+def test_opening_an_article_turns_agreement_into_gold_and_lists_differences_first(window, qtmodeltester):
+    qtmodeltester.check(window.documents)
+    qtmodeltester.check(window.groups)
+    qtmodeltester.check(window.comparison)
+    shown = groups(window)
+    assert not shown[0].agreed  # differences come first
+    assert sum(1 for g in shown if isinstance(g, ClaimGroup) and g.gold and g.gold["status"] == "gold") == 2
+    assert "now gold" in window.statusBar().currentMessage()
+    share = next(g for g in shown if isinstance(g, ClaimGroup) and g.type == "market_share")
+    window.group_list.setCurrentIndex(window.groups.index(shown.index(share)))
+    period_row = window.comparison.rows.index("period")
+    assert [window.comparison.index(period_row, c).data() for c in range(2)] == ["2019-Q3", "2019-Q2"]
+    assert window.comparison.headerData(0, Qt.Orientation.Horizontal) == "1 ana"
+
+
+def test_differences_resolved_from_the_keyboard_are_stored_as_gold_by_the_reviewer(window, qtbot, review_db):
+    first = groups(window)[0]
+    qtbot.keyClick(window.group_list, Qt.Key.Key_2)  # take bo's version
+    share_row = next(i for i, g in enumerate(groups(window)) if isinstance(g, ClaimGroup) and g.type == "market_share")
+    window.group_list.setCurrentIndex(window.groups.index(share_row))
+    window.table.setCurrentIndex(window.comparison.index(window.comparison.rows.index("period"), 0))
+    qtbot.keyClick(window.group_list, Qt.Key.Key_S)  # ana's period into the gold
+    span_row = next(i for i, g in enumerate(groups(window)) if isinstance(g, SpanGroup) and not g.agreed)
+    window.group_list.setCurrentIndex(window.groups.index(span_row))
+    qtbot.keyClick(window.group_list, Qt.Key.Key_X)
+    qtbot.keyClick(window.group_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.group_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    window.store.close()
+    with Store(review_db) as store:
+        doc_id = store.document_id(DOC)
+        mine = store.claims_of(doc_id, annotator="rev")
+        gold = [c for c in mine if c["status"] == "gold"]
+        rejected_spans = store.spans_of(doc_id, ("rejected",), "rev")
+    [decision] = [c for c in mine if c["based_on"] in {v["id"] for v in first.versions.values() if v}]
+    assert decision["status"] == ("rejected" if first.versions["bo"]["status"] == "rejected" else "gold")
+    share = next(c for c in gold if c["type"] == "market_share")
+    assert share["slots"]["period"][0]["value"]["value"] == "2019-Q3"
+    assert len(rejected_spans) == 1
