@@ -66,3 +66,26 @@ def test_differences_resolved_from_the_keyboard_are_stored_as_gold_by_the_review
     share = next(c for c in gold if c["type"] == "market_share")
     assert share["slots"]["period"][0]["value"]["value"] == "2019-Q3"
     assert len(rejected_spans) == 1
+
+
+def test_the_automatic_gold_can_be_undone_and_a_note_kept(window, qtbot, review_db):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    doc_id = window.doc.id
+    assert len(window.store.claims_of(doc_id, ("gold",), "rev")) == 2
+    qtbot.keyClick(window.group_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.store.claims_of(doc_id, ("gold",), "rev") == []
+    qtbot.keyClick(window.group_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    gold = next(i for i, g in enumerate(groups(window)) if isinstance(g, ClaimGroup) and g.gold)
+    window.group_list.setCurrentIndex(window.groups.index(gold))
+
+    def type_note():
+        dialog = QApplication.activeModalWidget()
+        dialog.setTextValue("checked against the source")
+        dialog.accept()
+
+    QTimer.singleShot(0, type_note)
+    qtbot.keyClick(window.group_list, Qt.Key.Key_N)
+    notes = [c["note"] for c in window.store.claims_of(doc_id, ("gold",), "rev")]
+    assert "checked against the source" in notes
