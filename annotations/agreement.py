@@ -30,9 +30,11 @@ NO_ENTITY = "O"
 
 
 def curators(store: Store) -> list[str]:
-    """Everyone who finished at least one article (the pipeline is not a curator)."""
+    """Everyone who finished at least one article, except the pipeline and reviewers (whoever made gold)."""
     return [r[0] for r in store.db.execute(
-        "SELECT DISTINCT annotator FROM document_progress WHERE status = 'done' AND annotator != 'model' ORDER BY 1")]
+        "SELECT DISTINCT annotator FROM document_progress WHERE status = 'done' AND annotator != 'model' "
+        "AND annotator NOT IN (SELECT annotator FROM claims WHERE status = 'gold' "
+        "                      UNION SELECT annotator FROM spans WHERE status = 'gold') ORDER BY 1")]
 
 
 def shared_documents(store: Store, a: str, b: str) -> list[int]:

@@ -163,25 +163,33 @@ def _claims(store: Store, doc_id: int, claims: list[dict], stamp: str, report: B
     known_ids = {r[0] for r in store.db.execute("SELECT id FROM claims WHERE doc_id = ?", [doc_id])}
     suggestions = {claim_signature(c): c["id"] for c in store.claims_of(doc_id, annotator="model")}
     renamed: dict[str, str] = {}
-    new = []
-    # suggestions first, so that the decisions based on them find them
-    for claim in sorted(claims, key=lambda c: c.get("based_on") is not None):
-        slots = {name: values if isinstance(values, list) else [values] for name, values in claim["slots"].items()}
-        if claim.get("id") in known_ids:
-            report.already_present += 1
-            continue
-        if claim["annotator"] == "model" and claim_signature({"type": claim["type"], "slots": slots}) in suggestions:
-            renamed[claim["id"]] = suggestions[claim_signature({"type": claim["type"], "slots": slots})]
-            report.already_present += 1
-            continue
-        based_on = claim.get("based_on")
-        based_on = renamed.get(based_on, based_on)
-        if based_on is not None and based_on not in known_ids:
-            based_on = None  # its suggestion is in neither workspace: the decision stands on its own
-        evidence = claim.get("evidence") or None
-        new.append({**claim, "doc_id": doc_id, "slots": slots, "based_on": based_on,
-                    "evidence": {"start": evidence["start"], "end": evidence["end"]} if evidence else None})
-        if claim.get("id"):
-            known_ids.add(claim["id"])
-        store.insert_claims(new[-1:], stamp)
-    report.claims += len(new)
+    in_bundle = {c.get("id") for c in claims}
+    pending = list(claims)
+    added = 0
+    while pending:
+        # a claim goes in once what it is based on is in (gold on a curator's claim on a suggestion)
+        ready = [c for c in pending if c.get("based_on") is None or c["based_on"] not in in_bundle
+                 or c["based_on"] in known_ids or c["based_on"] in renamed]
+        if not ready:  # a cycle cannot come from an export; take the rest as they are
+            ready = pending
+        pending = [c for c in pending if all(c is not r for r in ready)]
+        for claim in ready:
+            slots = {name: values if isinstance(values, list) else [values] for name, values in claim["slots"].items()}
+            if claim.get("id") in known_ids:
+                report.already_present += 1
+                continue
+            signature = claim_signature({"type": claim["type"], "slots": slots})
+            if claim["annotator"] == "model" and signature in suggestions:
+                renamed[claim["id"]] = suggestions[signature]
+                report.already_present += 1
+                continue
+            based_on = renamed.get(claim.get("based_on"), claim.get("based_on"))
+            if based_on is not None and based_on not in known_ids:
+                based_on = None  # its suggestion is in neither workspace: the decision stands on its own
+            evidence = claim.get("evidence") or None
+            store.insert_claims([{**claim, "doc_id": doc_id, "slots": slots, "based_on": based_on,
+                                  "evidence": {"start": evidence["start"], "end": evidence["end"]} if evidence else None}], stamp)
+            if claim.get("id"):
+                known_ids.add(claim["id"])
+            added += 1
+    report.claims += added

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from annotations import schema as schema_mod
 from annotations.errors import ClaimdeskError, InputRefused
-from annotations.export import STATUSES
+from annotations.export import FORMATS, STATUSES
 from annotations.settings import load_settings
 
 
@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--force", action="store_true", help="re-do documents already pre-annotated under the same pipeline and schema")
 
     exp = command("export", "write spans and claims out")
-    exp.add_argument("--format", choices=["jsonl"], default="jsonl")
+    exp.add_argument("--format", choices=FORMATS, default="jsonl",
+                     help="jsonl (DESIGN.md's contract), spacy (DocBin), conll (BIO), csv (a row per claim), brat (a folder)")
     exp.add_argument("--out", required=True, metavar="PATH")
     exp.add_argument("--status", default="gold", help=f"comma-separated statuses (default gold; any of {', '.join(STATUSES)}, or all)")
     exp.add_argument("--types", help="comma-separated claim types (default: all)")
@@ -166,7 +167,7 @@ def _statuses(value: str) -> tuple[str, ...] | None:
 def cmd_export(args) -> int:
     from tqdm import tqdm
 
-    from annotations.export import document_records, write_jsonl
+    from annotations.export import export
 
     statuses = _statuses(args.status)
     types = tuple(t.strip() for t in args.types.split(",")) if args.types else None
@@ -176,34 +177,46 @@ def cmd_export(args) -> int:
             unknown = [t for t in types if t not in annotator.schema.claim_types]
             if unknown:
                 raise ClaimdeskError(f"--types: unknown claim type {', '.join(unknown)}")
-        records = document_records(store, annotator.kb, annotator.schema, statuses, types, args.annotator)
         with tqdm(desc="exporting", unit="doc", disable=None, file=sys.stderr) as bar:
-            count = write_jsonl(records, Path(args.out), progress=bar.update)
-    print(f"wrote {count} documents to {args.out}")
-    if count == 0:
+            report = export(store, annotator.kb, annotator.schema, args.format, Path(args.out), statuses, types,
+                            args.annotator, progress=bar.update, argv=getattr(args, "argv", None))
+    print(f"wrote {report['documents']} documents ({report['claims']} claims, {report['spans']} spans) to {args.out}; "
+          f"dataset card {report['card']}")
+    for reason, count in report["dropped"].items():
+        print(f"  {count} spans {reason}", file=sys.stderr)
+    if report["documents"] == 0:
         print(f"nothing has status {args.status}; try --status all or --status suggested", file=sys.stderr)
     return 0
 
 
 def cmd_evaluate(args) -> int:
-    from annotations.evaluate import claim_as_fact, read_facts, score
+    from annotations.evaluate import claim_as_fact, read_facts, score, score_entities
 
     with _store(args) as store:
         schema = _annotator(args, store).schema
-        suggested, gold = [], []
+        suggested, gold, suggested_spans, gold_spans = [], [], [], []
         for doc in store.list_documents():
             suggested += [claim_as_fact(doc["name"], c, schema) for c in store.claims_of(doc["id"], ("suggested",), "model")]
             if not args.gold:
                 gold += [claim_as_fact(doc["name"], c, schema) for c in store.claims_of(doc["id"], ("gold",))]
+                spans = store.spans_of(doc["id"], ("gold",))
+                if spans:  # entities are scored on the documents a reviewer resolved
+                    gold_spans += [(doc["name"], s["start"], s["end"], s["label"]) for s in spans]
+                    suggested_spans += [(doc["name"], s["start"], s["end"], s["label"])
+                                        for s in store.spans_of(doc["id"], ("suggested",), "model")]
     if args.gold:
         gold = read_facts(Path(args.gold), schema)
-    figures = score(gold, suggested, schema)
+    figures = {"claims": score(gold, suggested, schema), "entities": score_entities(gold_spans, suggested_spans) if gold_spans else None}
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
-    print(f"{'claim type':<20}{'gold':>6}{'sugg.':>7}{'right':>7}{'precision':>11}{'recall':>8}{'F1':>7}")
-    for name, f in figures.items():
-        print(f"{name:<20}{f['tp'] + f['fn']:>6}{f['tp'] + f['fp']:>7}{f['tp']:>7}{f['precision']:>11.2f}{f['recall']:>8.2f}{f['f1']:>7.2f}")
+    for title, table in (("claim type", figures["claims"]), ("entity label", figures["entities"])):
+        if table is None:
+            print("\nentities: no gold spans in the workspace (review some articles first)")
+            continue
+        print(f"{title:<20}{'gold':>6}{'sugg.':>7}{'right':>7}{'precision':>11}{'recall':>8}{'F1':>7}")
+        for name, f in table.items():
+            print(f"{name:<20}{f['tp'] + f['fn']:>6}{f['tp'] + f['fp']:>7}{f['tp']:>7}{f['precision']:>11.2f}{f['recall']:>8.2f}{f['f1']:>7.2f}")
     return 0
 
 

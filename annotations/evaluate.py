@@ -122,3 +122,17 @@ def read_facts(path: Path, schema: ClaimSchema) -> list[dict]:
     if problems:
         raise InputRefused(str(path), "; ".join(problems))
     return facts
+
+
+def score_entities(gold: list[tuple], suggested: list[tuple]) -> dict:
+    """Entity spans as (document, start, end, label), matched exactly: per label and overall."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
+    gold_set, suggested_set = set(gold), set(suggested)
+    for span in suggested_set:
+        counts[span[3]]["tp" if span in gold_set else "fp"] += 1
+    for span in gold_set - suggested_set:
+        counts[span[3]]["fn"] += 1
+    total = {k: sum(c[k] for c in counts.values()) for k in ("tp", "fp", "fn")}
+    result = {label: _figures(c) for label, c in sorted(counts.items())}
+    result["overall"] = _figures(total)
+    return result

@@ -65,7 +65,47 @@ def _claim_record(claim: dict, text: str, kb: KnowledgeBase, schema: ClaimSchema
             "evidence": evidence, "slots": slots}
 
 
-def write_jsonl(records: Iterator[dict], out: Path, progress: Callable[[int], None] | None = None) -> int:
+FORMATS = ("jsonl", "spacy", "conll", "csv", "brat")
+
+
+def export(store: Store, kb: KnowledgeBase, schema: ClaimSchema, fmt: str, out: Path, statuses: tuple[str, ...] | None = None,
+           types: tuple[str, ...] | None = None, annotator: str | None = None,
+           progress: Callable[[int], None] | None = None, argv: list[str] | None = None) -> dict:
+    """Write one export and its dataset card; return what was written and what could not be."""
+    from annotations.brat import BratWriter
+    from annotations.card import Tally, write_card
+    from annotations.conll import ConllWriter
+    from annotations.csvexport import CsvWriter
+    from annotations.docbin import DocBinWriter
+
+    tally = Tally()
+    records = tally.watch(document_records(store, kb, schema, statuses, types, annotator))
+    if progress:
+        records = _reporting(records, progress)
+    writer = {"spacy": lambda: DocBinWriter(out), "conll": lambda: ConllWriter(out), "csv": lambda: CsvWriter(out, schema, types),
+              "brat": lambda: BratWriter(out, schema)}.get(fmt)
+    if fmt == "jsonl":
+        documents, dropped = write_jsonl(records, out), {}
+    elif writer is None:
+        raise ValueError(f"unknown export format {fmt!r}")
+    else:
+        target = writer()
+        documents = target.write(records)
+        dropped = getattr(target, "dropped", None)
+        dropped = dropped.counts if dropped else {}
+    filters = {"status": list(statuses) if statuses else "all", "types": list(types) if types else "all", "annotator": annotator or "all"}
+    card, _ = write_card(store, schema, tally, Path(out), fmt, filters, dropped, argv)
+    return {"documents": documents, "claims": sum(tally.claims.values()), "spans": sum(tally.spans.values()),
+            "dropped": dropped, "card": card}
+
+
+def _reporting(records: Iterator[dict], progress: Callable[[int], None]) -> Iterator[dict]:
+    for record in records:
+        yield record
+        progress(1)
+
+
+def write_jsonl(records: Iterator[dict], out: Path) -> int:
     out = Path(out)
     tmp = out.with_name(out.name + ".partial")
     count = 0
@@ -73,7 +113,5 @@ def write_jsonl(records: Iterator[dict], out: Path, progress: Callable[[int], No
         for record in records:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
-            if progress:
-                progress(1)
     os.replace(tmp, out)
     return count

@@ -129,3 +129,25 @@ def review_db(team, preannotated_template, tmp_path):
     return path
 
 
+
+
+@pytest.fixture
+def reviewed_db(review_db) -> Path:
+    """The review workspace with every difference resolved (the first curator's version wins), plus one
+    accepted claim whose title starts with "=" (a formula, if a spreadsheet were careless)."""
+    from annotations.review import ClaimGroup, Review
+
+    with Store(review_db) as store:
+        review = Review.open(load_settings(review_db), store, "rev")
+        for doc_id in review.documents():
+            review.auto_gold(doc_id)
+            for group in review.claim_groups(doc_id) + review.span_groups(doc_id):
+                if group.gold is None and not (isinstance(group, ClaimGroup) and group.rejected_by_all):
+                    first = next(name for name, v in (group.versions if isinstance(group, ClaimGroup) else group.spans).items() if v)
+                    (review.pick_version if isinstance(group, ClaimGroup) else review.pick_span_label)(group, first)
+            review.mark_done(doc_id)
+        doc = store.document(store.document_id(DOC))
+        typed = lambda slot, text: [review.slot_value_from_text(doc, "role", slot, text)]
+        review.add_claim(doc.id, "role", {"person": typed("person", "Zhang Yiming"), "organization": typed("organization", "ByteDance"),
+                                          "title": typed("title", "=HYPERLINK(\"http://evil\",\"CEO\")")})
+    return review_db

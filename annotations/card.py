@@ -1,0 +1,100 @@
+"""The dataset card written beside every export: what is inside, and how far to trust it.
+
+card.json holds the figures; a short README.md says the same for people. Both are written after
+the export itself, from counts taken while the records streamed past.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annotations.agreement import agreement, curators
+from annotations.schema import ClaimSchema
+from annotations.store import Store, now
+
+
+class Tally:
+    """Counts records as they stream through an export."""
+
+    def __init__(self):
+        self.documents: dict[str, str] = {}
+        self.claims: Counter = Counter()
+        self.claim_types: Counter = Counter()
+        self.spans: Counter = Counter()
+        self.labels: Counter = Counter()
+        self.annotators: set[str] = set()
+
+    def watch(self, records: Iterable[dict]) -> Iterator[dict]:
+        for record in records:
+            self.documents[record["name"]] = record["sha256"]
+            for claim in record["claims"]:
+                self.claims[claim["status"]] += 1
+                self.claim_types[claim["type"]] += 1
+                self.annotators.add(claim["annotator"])
+            for span in record["spans"]:
+                self.spans[span["status"]] += 1
+                self.labels[span["label"]] += 1
+                self.annotators.add(span["annotator"])
+            yield record
+
+
+def write_card(store: Store, schema: ClaimSchema, tally: Tally, out: Path, fmt: str, filters: dict,
+               dropped: dict[str, int], argv: list[str] | None = None) -> tuple[Path, Path]:
+    """card.json and README.md beside the export (inside it, for a folder export)."""
+    out = Path(out)
+    card_path, readme_path = ((out / "card.json", out / "README.md") if out.is_dir()
+                              else (out.with_name(f"{out.name}.card.json"), out.with_name(f"{out.name}.README.md")))
+    card = {
+        "created_at": now(),
+        "command": shlex.join(argv if argv is not None else sys.argv),
+        "format": fmt,
+        "output": out.name,
+        "filters": filters,
+        "documents": len(tally.documents),
+        "claims_by_status": dict(sorted(tally.claims.items())),
+        "claims_by_type": dict(sorted(tally.claim_types.items())),
+        "spans_by_status": dict(sorted(tally.spans.items())),
+        "spans_by_label": dict(sorted(tally.labels.items())),
+        "annotators": sorted(tally.annotators),
+        "spans_adjusted": dropped,
+        "schema": {"source": schema.source, "version": schema.version, "sha256": schema.hash},
+        "agreement": agreement(store, schema) if len(curators(store)) >= 2 else None,
+        "document_sha256": tally.documents,
+    }
+    card_path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    readme_path.write_text(readme(card), encoding="utf-8")
+    return card_path, readme_path
+
+
+def readme(card: dict) -> str:
+    counts = lambda d: ", ".join(f"{k} {v}" for k, v in d.items()) or "none"
+    lines = [
+        f"# Claimdesk export: {card['output']}",
+        "",
+        f"Made {card['created_at']} by `{card['command']}` ({card['format']}; filters: {json.dumps(card['filters'])}).",
+        "",
+        f"- Documents: {card['documents']} (SHA-256 of each text in card.json)",
+        f"- Claims by status: {counts(card['claims_by_status'])}",
+        f"- Claims by type: {counts(card['claims_by_type'])}",
+        f"- Entity spans by label: {counts(card['spans_by_label'])}",
+        f"- Annotators: {', '.join(card['annotators']) or 'none'}",
+        f"- Claim schema: {card['schema']['source']}, version {card['schema']['version']}, sha256 {card['schema']['sha256'][:16]}…",
+    ]
+    if card["spans_adjusted"]:
+        lines.append(f"- Entity spans adjusted to fit the format: {counts(card['spans_adjusted'])} (widened spans keep their label; overlapping ones are left out)")
+    if card["agreement"]:
+        lines += ["", "## Agreement between curators", ""]
+        for pair in card["agreement"]["pairs"]:
+            claims, decisions, entities = pair["claims"]["overall"], pair["decisions"]["overall"], pair["entities"]
+            fmt = lambda x: "n/a" if x is None else f"{x:.2f}"
+            lines.append(f"- {' and '.join(pair['curators'])} ({pair['documents']} articles): claims F1 {fmt(claims['f1'])}, "
+                         f"decision kappa {fmt(decisions['kappa'])} over {decisions['items']}, "
+                         f"entity alpha {fmt(entities['alpha'])} over {entities['units']} spans")
+    else:
+        lines += ["", "Agreement: fewer than two curators have finished articles in this workspace; no figures."]
+    return "\n".join(lines) + "\n"

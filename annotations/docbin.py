@@ -1,0 +1,94 @@
+"""spaCy DocBin export (.spacy): trains with `spacy train` as it is.
+
+Entities become doc.ents (one layer, see entities.py for the overlap rule). A span whose edges do
+not fall on spaCy's token boundaries is widened to the tokens it touches and counted. Claims go to
+doc.spans["claims"] (the evidence, labelled with the claim type) and doc.spans["slots"] (each slot
+value, labelled "type.slot"), and in full to doc.user_data["claims"]. Texts are tokenised with
+spacy.blank(lang), so no model is needed and the tokens are those a blank pipeline trains on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin, Span
+
+from annotations.entities import Dropped, non_overlapping
+
+
+class DocBinWriter:
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.docbin = DocBin(store_user_data=True)
+        self.pipelines: dict[str, spacy.Language] = {}
+        self.dropped = Dropped()
+
+    def write(self, records: Iterable[dict]) -> int:
+        count = 0
+        for record in records:
+            self.docbin.add(self.doc(record))
+            count += 1
+        tmp = self.out.with_name(self.out.name + ".partial")
+        self.docbin.to_disk(tmp)
+        tmp.replace(self.out)
+        return count
+
+    def doc(self, record: dict):
+        doc = entity_doc(self.pipelines, record, self.dropped)
+        claims, slots = [], []
+        for claim in record["claims"]:
+            evidence = claim.get("evidence")
+            if evidence:
+                claims.append(_token_span(doc, evidence["start"], evidence["end"], claim["type"]))
+            for name, values in claim["slots"].items():
+                for value in values if isinstance(values, list) else [values]:
+                    if value.get("start") is not None:
+                        slots.append(_token_span(doc, value["start"], value["end"], f"{claim['type']}.{name}"))
+        doc.spans["claims"] = [s for s in claims if s is not None]
+        doc.spans["slots"] = [s for s in slots if s is not None]
+        doc.user_data["name"] = record["name"]
+        doc.user_data["sha256"] = record["sha256"]
+        doc.user_data["claims"] = record["claims"]
+        return doc
+
+
+def entity_doc(pipelines: dict, record: dict, dropped: Dropped, sentences: bool = False):
+    """The record's text as a spaCy Doc (blank pipeline of its language) with its entities as doc.ents."""
+    lang = record.get("lang") or "xx"
+    if lang not in pipelines:
+        try:
+            nlp = spacy.blank(lang)
+        except (ImportError, KeyError):
+            nlp = spacy.blank("xx")
+        nlp.add_pipe("sentencizer")
+        pipelines[lang] = nlp
+    nlp = pipelines[lang]
+    doc = nlp(record["text"]) if sentences else nlp.make_doc(record["text"])
+    ents = []
+    for span in non_overlapping(record["spans"], dropped):
+        ent = doc.char_span(span["start"], span["end"], label=span["label"], alignment_mode="strict")
+        if ent is None:
+            ent = _token_span(doc, span["start"], span["end"], span["label"])
+            dropped.add("widened to token edges" if ent is not None else "no token under the span")
+        if ent is not None:
+            ents.append(ent)
+    doc.ents = _without_overlaps(ents, dropped)
+    return doc
+
+
+def _token_span(doc, start: int, end: int, label: str) -> Span | None:
+    span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    return span if span is not None and len(span) else None
+
+
+def _without_overlaps(ents: list[Span], dropped: Dropped) -> list[Span]:
+    """Widening to token edges can make two entities touch the same token: keep the first."""
+    kept: list[Span] = []
+    for ent in ents:
+        if kept and ent.start < kept[-1].end:
+            dropped.add("overlapping another span after widening")
+        else:
+            kept.append(ent)
+    return kept
