@@ -12,6 +12,7 @@ change is also appended to the audit log with its before and after.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 import uuid
@@ -177,6 +178,42 @@ def m002_preannotated(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_search(db: sqlite_utils.Database) -> None:
+    """Full-text search over titles and texts (documents never change, so inserts and deletes suffice),
+    and the indexes the article list's filters use."""
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, content='documents', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+        INSERT INTO documents_fts (rowid, title, text) SELECT id, title, text FROM documents;
+        CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE INDEX document_progress_annotator ON document_progress(annotator, status, doc_id);
+        CREATE INDEX claims_doc_type ON claims(doc_id, type);
+        """
+    )
+
+
+@dataclass(frozen=True)
+class ArticleQuery:
+    """What the article list shows: words to search for, and filters. Empty means everything."""
+
+    words: str = ""
+    status: str = ""  # new, in_progress or done, for the curator
+    lang: str = ""
+    claim_type: str = ""
+
+    def match(self) -> str:
+        """The words as an FTS5 query: every word must occur, as a word or the start of one."""
+        words = re.findall(r"\w+", self.words)
+        return " ".join(f'"{w}"*' for w in words)
+
+
 @dataclass(frozen=True)
 class Document:
     id: int
@@ -288,17 +325,54 @@ class Store:
             raise NotFound(f"no document named {name!r}")
         return row[0]
 
-    def list_documents(self, annotator: str | None = None, doc_ids: list[int] | None = None) -> list[dict]:
-        """The article list in import order: id, name, title, language, and for a curator their
-        progress (new, in_progress, done) and how many suggested claims they have not decided on."""
+    def list_documents(self, annotator: str | None = None, doc_ids: list[int] | None = None,
+                       query: ArticleQuery = ArticleQuery(), after: int = 0, limit: int | None = None) -> list[dict]:
+        """A page of the article list in import order: id, name, title, language, and for a curator
+        their progress (new, in_progress, done) and how many suggested claims they have not decided
+        on. Pages are read by id (`after` the last one seen), so each costs the same however deep."""
+        where, params = ["d.id > ?"], [after]
+        if doc_ids:
+            where.append(f"d.id IN ({','.join('?' * len(doc_ids))})")
+            params += doc_ids
+        if query.match():
+            where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+            params.append(query.match())
+        if query.status:
+            where.append("coalesce(p.status, 'new') = ?")
+            params.append(query.status)
+        if query.lang:
+            where.append("d.lang = ?")
+            params.append(query.lang)
+        if query.claim_type:
+            where.append("EXISTS (SELECT 1 FROM claims t WHERE t.doc_id = d.id AND t.type = ?)")
+            params.append(query.claim_type)
         rows = self.db.execute(
             "SELECT d.id, d.name, d.title, d.lang, coalesce(p.status, 'new'), "
             "(SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.annotator = 'model' AND c.status = 'suggested' "
             " AND NOT EXISTS (SELECT 1 FROM claims o WHERE o.based_on = c.id AND o.annotator = ?)) "
             "FROM documents d LEFT JOIN document_progress p ON p.doc_id = d.id AND p.annotator = ? "
-            + (f"WHERE d.id IN ({','.join('?' * len(doc_ids))}) " if doc_ids else "") + "ORDER BY d.id",
-            [annotator, annotator, *(doc_ids or [])])
+            f"WHERE {' AND '.join(where)} ORDER BY d.id" + (f" LIMIT {int(limit)}" if limit else ""),
+            [annotator, annotator, *params])
         return [dict(zip(("id", "name", "title", "lang", "status", "open"), row)) for row in rows]
+
+    def next_unfinished(self, annotator: str, after: int) -> int | None:
+        """The next article (in list order, wrapping round) the curator has not finished."""
+        for low in (after, 0):
+            row = self.db.execute(
+                "SELECT d.id FROM documents d LEFT JOIN document_progress p ON p.doc_id = d.id AND p.annotator = ? "
+                "WHERE d.id > ? AND d.id != ? AND coalesce(p.status, 'new') != 'done' ORDER BY d.id LIMIT 1",
+                [annotator, low, after]).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def progress_counts(self, annotator: str) -> tuple[int, int]:
+        """(articles the curator finished, articles in the workspace)."""
+        done = self.db.execute("SELECT count(*) FROM document_progress WHERE annotator = ? AND status = 'done'", [annotator])
+        return done.fetchone()[0], self.count_documents()
+
+    def languages(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT lang FROM documents ORDER BY lang")]
 
     def finished_by(self, doc_id: int) -> list[str]:
         """The curators who marked the document done."""

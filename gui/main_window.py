@@ -10,7 +10,7 @@ what the returned Change names. Keys (also listed in the Help menu and the READM
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from annotations.curation import Change, Curation
-from annotations.store import Document, Store
+from annotations.store import ArticleQuery, Document, Store
 from gui.article_view import ArticleView
 from gui.dialogs import AddClaimDialog, LinkDialog, SlotDialog
 from gui.frame import add_key, column, row, run_action, set_panes
-from gui.models import ClaimListModel, DocumentFilter, DocumentListModel, IdRole, SlotTableModel
+from gui.models import ClaimListModel, DocumentListModel, IdRole, SlotTableModel
 
 KEYS_HELP = ("Enter confirm · X reject · E edit slot · N new claim · J/K next/previous · "
              "1–9 label selection · D done → next · Ctrl+Z undo")
@@ -49,16 +49,26 @@ class MainWindow(QMainWindow):
         self.status_filter = QComboBox()
         for text, status in (("All", ""), ("New", "new"), ("In progress", "in_progress"), ("Done", "done")):
             self.status_filter.addItem(text, status)
-        self.documents = DocumentListModel([], self)
-        self.document_filter = DocumentFilter(self)
-        self.document_filter.setSourceModel(self.documents)
+        self.lang_filter = QComboBox()
+        self.lang_filter.addItem("Any language", "")
+        for lang in store.languages():
+            self.lang_filter.addItem(lang, lang)
+        self.type_filter = QComboBox()
+        self.type_filter.addItem("Any claim type", "")
+        for name in self.schema.claim_types:
+            self.type_filter.addItem(name, name)
+        self.documents = DocumentListModel(store, curation.annotator, parent=self)
         self.article_list = QListView()
-        self.article_list.setModel(self.document_filter)
+        self.article_list.setModel(self.documents)
         self.article_list.setWordWrap(True)
+        self.article_list.setUniformItemSizes(True)  # no need to lay out every row to scroll
         self.article_list.selectionModel().currentChanged.connect(self._on_article_changed)
-        self.search.textChanged.connect(self._filter_articles)
-        self.status_filter.currentIndexChanged.connect(self._filter_articles)
-        left = column(row(self.search, self.status_filter), self.article_list)
+        self.search_delay = QTimer(self, singleShot=True, interval=150)  # search when typing pauses
+        self.search_delay.timeout.connect(self._filter_articles)
+        self.search.textChanged.connect(self.search_delay.start)
+        for combo in (self.status_filter, self.lang_filter, self.type_filter):
+            combo.currentIndexChanged.connect(self._filter_articles)
+        left = column(self.search, row(self.status_filter, self.lang_filter), self.type_filter, self.article_list)
 
         # middle: legend and article
         self.article_view = ArticleView(self.schema)
@@ -120,8 +130,7 @@ class MainWindow(QMainWindow):
     def reload_documents(self) -> None:
         """Read the article list again (after an import or pre-annotation)."""
         current = self.doc.id if self.doc else None
-        self.documents = DocumentListModel(self.store.list_documents(self.curation.annotator), self)
-        self.document_filter.setSourceModel(self.documents)
+        self.documents.set_query(self.documents.query)
         if current is not None:
             self._select_article(current)
         self._update_status()
@@ -130,14 +139,18 @@ class MainWindow(QMainWindow):
         self._select_article(doc_id)
 
     def _select_article(self, doc_id: int) -> None:
-        index = self.document_filter.mapFromSource(self.documents.index(self.documents.row_of(doc_id)))
-        if index.isValid():
-            self.article_list.setCurrentIndex(index)
-        elif self.documents.row_of(doc_id) >= 0:  # filtered out: show it anyway
+        row = self.documents.row_of(doc_id)
+        if row >= 0:
+            self.article_list.setCurrentIndex(self.documents.index(row))
+        else:  # filtered out, or further down than the list has read: show it anyway
+            self.article_list.clearSelection()
             self._show_article(doc_id)
 
     def _filter_articles(self) -> None:
-        self.document_filter.set_filter(self.search.text(), self.status_filter.currentData())
+        self.documents.set_query(ArticleQuery(self.search.text(), self.status_filter.currentData(),
+                                              self.lang_filter.currentData(), self.type_filter.currentData()))
+        if self.doc and self.documents.row_of(self.doc.id) >= 0:
+            self.article_list.setCurrentIndex(self.documents.index(self.documents.row_of(self.doc.id)))
 
     def _on_article_changed(self, current: QModelIndex, _previous) -> None:
         doc_id = current.data(IdRole)
@@ -268,21 +281,21 @@ class MainWindow(QMainWindow):
         return next(iter(change.claims), None) if len(change.claims) == 1 else None
 
     def _open_next_after(self, doc_id: int) -> None:
-        position = self.documents.row_of(doc_id)
-        order = list(range(position + 1, self.documents.rowCount())) + list(range(0, position))
-        following = next((n for n in order if self.documents.row(n)["status"] != "done"), None)
+        following = self.store.next_unfinished(self.curation.annotator, doc_id)
         if following is None:
             self.statusBar().showMessage("All articles are done.", 8000)
             return
-        self._select_article(self.documents.row(following)["id"])
+        while self.documents.row_of(following) < 0 and self.documents.canFetchMore():
+            self.documents.fetchMore()  # bring the next article into the list, so it shows as selected
+        self._select_article(following)
 
     def _refresh_row(self, doc_id: int) -> None:
-        self.documents.update_rows(self.store.list_documents(self.curation.annotator, [doc_id]))
+        self.documents.update_rows([doc_id])
         self._update_status()
 
     def _update_status(self) -> None:
-        self.status.setText(f"{self.curation.annotator} · {self.store.path} · "
-                            f"{self.documents.done_count()} of {self.documents.rowCount()} articles done")
+        done, total = self.store.progress_counts(self.curation.annotator)
+        self.status.setText(f"{self.curation.annotator} · {self.store.path} · {done} of {total} articles done")
 
     # -- clicking a span -------------------------------------------------------------------------
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from annotations.schema import ClaimType
+from annotations.store import ArticleQuery, Store
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●"}
@@ -14,12 +15,46 @@ CLAIM_COLOR = {"suggested": "#555555", "accepted": "#1b7f3b", "corrected": "#1f5
 
 
 class DocumentListModel(QAbstractListModel):
-    """The article list. `_rows` -- one dict per document (id, name, title, lang, status, open)."""
+    """The article list, read a page at a time as the view scrolls (canFetchMore/fetchMore).
 
-    def __init__(self, rows: list[dict], parent=None):
+    `_rows` -- the pages read so far, one dict per document (id, name, title, lang, status, open).
+    Searching and filtering run as queries (full-text search and indexes in the store), so a list
+    of 100,000 articles costs one page of memory and one page of time.
+    """
+
+    PAGE = 200
+
+    def __init__(self, store: Store | None = None, annotator: str | None = None, query: ArticleQuery = ArticleQuery(),
+                 allowed: set[int] | None = None, parent=None):
         super().__init__(parent)
-        self._rows = list(rows)
-        self._row_of = {row["id"]: i for i, row in enumerate(self._rows)}
+        self.store, self.annotator, self.query, self.allowed = store, annotator, query, allowed
+        self._rows: list[dict] = []
+        self._row_of: dict[int, int] = {}
+        self._exhausted = store is None
+        self.fetchMore(QModelIndex())
+
+    def set_query(self, query: ArticleQuery) -> None:
+        self.beginResetModel()
+        self.query, self._rows, self._row_of, self._exhausted = query, [], {}, self.store is None
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        after = self._rows[-1]["id"] if self._rows else 0
+        ids = sorted(self.allowed) if self.allowed is not None else None
+        page = self.store.list_documents(self.annotator, ids, self.query, after=after, limit=self.PAGE) if ids != [] else []
+        self._exhausted = len(page) < self.PAGE
+        if page:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+            for row in page:
+                self._row_of[row["id"]] = len(self._rows)
+                self._rows.append(row)
+            self.endInsertRows()
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -38,41 +73,19 @@ class DocumentListModel(QAbstractListModel):
         return None
 
     def row_of(self, doc_id: int) -> int:
+        """The row of a document among those read so far, or -1."""
         return self._row_of.get(doc_id, -1)
 
     def row(self, number: int) -> dict:
         return self._rows[number]
 
-    def update_rows(self, rows: list[dict]) -> None:
-        """New figures (status, open suggestions) for some documents already in the list."""
-        for new in rows:
-            number = self._row_of.get(new["id"])
-            if number is not None:
-                self._rows[number] = new
-                self.dataChanged.emit(self.index(number), self.index(number))
-
-    def done_count(self) -> int:
-        return sum(1 for row in self._rows if row["status"] == "done")
-
-
-class DocumentFilter(QSortFilterProxyModel):
-    """Filters the article list by words in the title or name, and by the curator's status."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.words = ""
-        self.status = ""
-
-    def set_filter(self, words: str, status: str) -> None:
-        self.beginFilterChange()
-        self.words, self.status = words.strip().lower(), status
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
-        row = self.sourceModel().row(source_row)
-        if self.status and row["status"] != self.status:
-            return False
-        return not self.words or self.words in row["title"].lower() or self.words in row["name"].lower()
+    def update_rows(self, doc_ids: list[int]) -> None:
+        """Read the figures (status, open suggestions) of some listed documents again."""
+        listed = [d for d in doc_ids if d in self._row_of]
+        for new in self.store.list_documents(self.annotator, listed) if listed else []:
+            number = self._row_of[new["id"]]
+            self._rows[number] = new
+            self.dataChanged.emit(self.index(number), self.index(number))
 
 
 def slot_summary(claim: dict, slot_order: list[str]) -> str:

@@ -139,7 +139,7 @@ class ReviewWindow(QMainWindow):
         self.store, self.review, self.schema = store, review, review.schema
         self.setWindowTitle(f"Claimdesk review — {store.path.name} — {review.annotator}")
         self.doc = None
-        self.documents = DocumentListModel([], self)
+        self.documents = DocumentListModel(parent=self)
         self.article_list = QListView()
         self.article_list.setModel(self.documents)
         self.article_list.setWordWrap(True)
@@ -176,7 +176,7 @@ class ReviewWindow(QMainWindow):
 
     def reload(self) -> None:
         ids = set(self.review.documents())
-        self.documents = DocumentListModel([r for r in self.store.list_documents(self.review.annotator) if r["id"] in ids], self)
+        self.documents = DocumentListModel(self.store, self.review.annotator, allowed=ids, parent=self)
         self.article_list.setModel(self.documents)
         self.article_list.selectionModel().currentChanged.connect(
             lambda current, _: current.data(IdRole) is not None and self.open_document(current.data(IdRole)))
@@ -306,5 +306,5 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage(f"{change.action.replace(':', ' ')} — stored", 3000)
             if self.doc:
                 self._show(row)
-        self.documents.update_rows(self.store.list_documents(self.review.annotator, [self.doc.id] if self.doc else []))
+        self.documents.update_rows([self.doc.id] if self.doc else [])
         return change

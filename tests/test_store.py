@@ -84,3 +84,20 @@ def test_corrupted_database_is_refused(db_path):
         db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
     with pytest.raises(DatabaseError):
         Store(db_path)
+
+
+def test_the_article_list_is_read_in_pages_and_searched_with_fts(store, tmp_path):
+    from annotations.ingest import make_document
+    from annotations.store import ArticleQuery
+
+    store.add_documents([make_document(f"Report {n}: {'Xiaomi' if n % 3 == 0 else 'Samsung'} grew", f"doc{n}", "test", lang="en")
+                         for n in range(450)])
+    first = store.list_documents("ana", limit=200)
+    second = store.list_documents("ana", after=first[-1]["id"], limit=200)
+    third = store.list_documents("ana", after=second[-1]["id"], limit=200)
+    assert [len(first), len(second), len(third)] == [200, 200, 50]
+    assert len({r["id"] for r in first + second + third}) == 450
+    found = store.list_documents("ana", query=ArticleQuery(words="xiaom"))  # a word's start, any case
+    assert len(found) == 150 and all("Xiaomi" in r["title"] for r in found)
+    assert store.list_documents("ana", query=ArticleQuery(words='"; DROP TABLE documents; --')) == []
+    assert store.count_documents() == 450
