@@ -31,17 +31,19 @@ class Tally:
 
     def watch(self, records: Iterable[dict]) -> Iterator[dict]:
         for record in records:
-            self.documents[record["name"]] = record["sha256"]
-            for claim in record["claims"]:
-                self.claims[claim["status"]] += 1
-                self.claim_types[claim["type"]] += 1
-                self.annotators.add(claim["annotator"])
-            for span in record["spans"]:
-                self.spans[span["status"]] += 1
-                self.labels[span["label"]] += 1
-                self.annotators.add(span["annotator"])
+            self._count(record)
             yield record
 
+    def _count(self, record: dict) -> None:
+        self.documents[record["name"]] = record["sha256"]
+        for claim in record["claims"]:
+            self.claims[claim["status"]] += 1
+            self.claim_types[claim["type"]] += 1
+            self.annotators.add(claim["annotator"])
+        for span in record["spans"]:
+            self.spans[span["status"]] += 1
+            self.labels[span["label"]] += 1
+            self.annotators.add(span["annotator"])
 
 def write_card(store: Store, schema: ClaimSchema, tally: Tally, out: Path, fmt: str, filters: dict,
                dropped: dict[str, int], argv: list[str] | None = None) -> tuple[Path, Path]:

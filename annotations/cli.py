@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--types", help="comma-separated claim types (default: all)")
     exp.add_argument("--annotator", help="only this annotator's work")
 
+    pfile = command("preannotate-file", "pre-annotate a JSONL file of texts into a bundle, without a workspace")
+    pfile.add_argument("source", metavar="IN.jsonl", help='one {"text": ..., "meta": {...}} per line, as `import` reads')
+    pfile.add_argument("out", metavar="OUT.jsonl", help="the bundle, as `export --format jsonl` writes it")
+    pfile.add_argument("--lang", default="auto", help="language code of the texts, or auto (default)")
+    pfile.add_argument("--model", help="spaCy model package for English")
+
     bundle = command("import-annotations", "bring other curators' spans and claims in (a JSONL export or another workspace)")
     bundle.add_argument("paths", nargs="+", metavar="FILE.jsonl|OTHER.db")
 
@@ -136,6 +142,17 @@ def _annotator(args, store):
     return Annotator.from_settings(settings, store)
 
 
+def _schema_and_kb(args, store):
+    """The claim schema and knowledge base in force, without loading spaCy (exports, review, figures)."""
+    from annotations.kb import KnowledgeBase
+    from annotations.schema import load_claim_schema, load_entity_file
+
+    settings = load_settings(args.db)
+    schema = load_claim_schema(settings.claims_schema)
+    entity_file = load_entity_file(settings.entities_schema, schema.entity_labels)
+    return schema, KnowledgeBase.build(entity_file, *store.kb_additions())
+
+
 def cmd_preannotate(args) -> int:
     from tqdm import tqdm
 
@@ -172,13 +189,13 @@ def cmd_export(args) -> int:
     statuses = _statuses(args.status)
     types = tuple(t.strip() for t in args.types.split(",")) if args.types else None
     with _store(args) as store:
-        annotator = _annotator(args, store)
+        schema, kb = _schema_and_kb(args, store)
         if types:
-            unknown = [t for t in types if t not in annotator.schema.claim_types]
+            unknown = [t for t in types if t not in schema.claim_types]
             if unknown:
                 raise ClaimdeskError(f"--types: unknown claim type {', '.join(unknown)}")
         with tqdm(desc="exporting", unit="doc", disable=None, file=sys.stderr) as bar:
-            report = export(store, annotator.kb, annotator.schema, args.format, Path(args.out), statuses, types,
+            report = export(store, kb, schema, args.format, Path(args.out), statuses, types,
                             args.annotator, progress=bar.update, argv=getattr(args, "argv", None))
     print(f"wrote {report['documents']} documents ({report['claims']} claims, {report['spans']} spans) to {args.out}; "
           f"dataset card {report['card']}")
@@ -193,7 +210,7 @@ def cmd_evaluate(args) -> int:
     from annotations.evaluate import claim_as_fact, read_facts, score, score_entities
 
     with _store(args) as store:
-        schema = _annotator(args, store).schema
+        schema, _ = _schema_and_kb(args, store)
         suggested, gold, suggested_spans, gold_spans = [], [], [], []
         for doc in store.list_documents():
             suggested += [claim_as_fact(doc["name"], c, schema) for c in store.claims_of(doc["id"], ("suggested",), "model")]
@@ -220,12 +237,47 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_preannotate_file(args) -> int:
+    from tqdm import tqdm
+
+    from annotations.export import write_jsonl
+    from annotations.ingest import read_inputs
+    from annotations.preannotate import Annotator, bundle_records
+
+    settings = load_settings(args.db)
+    if args.model:
+        settings.models["en"] = (args.model,)
+    annotator = Annotator.from_settings(settings)
+    refused = []
+
+    def records():
+        chunk = []
+        with tqdm(desc="pre-annotating", unit="doc", disable=None, file=sys.stderr) as bar:
+            for item in read_inputs([args.source], lang=args.lang):
+                if isinstance(item, InputRefused):
+                    refused.append(item)
+                    continue
+                chunk.append(item)
+                if len(chunk) == settings.batch_size:
+                    yield from bundle_records(annotator, chunk)
+                    bar.update(len(chunk))
+                    chunk = []
+            yield from bundle_records(annotator, chunk)
+            bar.update(len(chunk))
+
+    count = write_jsonl(records(), Path(args.out))
+    for item in refused:
+        print(f"refused {item}", file=sys.stderr)
+    print(f"wrote {count} pre-annotated documents to {args.out}")
+    return 1 if refused else 0
+
+
 def cmd_import_annotations(args) -> int:
     from annotations.bundles import import_bundle, read_bundle
 
     refused = 0
     with _store(args) as store:
-        schema = _annotator(args, store).schema
+        schema, _ = _schema_and_kb(args, store)
         store.record_schema("claims", schema)
         for path in args.paths:
             try:
@@ -244,7 +296,7 @@ def cmd_agreement(args) -> int:
     from annotations.agreement import agreement
 
     with _store(args) as store:
-        figures = agreement(store, _annotator(args, store).schema)
+        figures = agreement(store, _schema_and_kb(args, store)[0])
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
@@ -266,5 +318,6 @@ def cmd_agreement(args) -> int:
 
 COMMANDS = {"import": cmd_import, "stats": cmd_stats, "schema": cmd_schema, "preannotate": cmd_preannotate,
             "export": cmd_export, "evaluate": cmd_evaluate, "import-annotations": cmd_import_annotations,
+            "preannotate-file": cmd_preannotate_file,
             "agreement": cmd_agreement}
 

@@ -22,28 +22,25 @@ STATUSES = ("suggested", "accepted", "corrected", "rejected", "gold")
 
 def document_records(store: Store, kb: KnowledgeBase, schema: ClaimSchema, statuses: tuple[str, ...] | None = None,
                      types: tuple[str, ...] | None = None, annotator: str | None = None) -> Iterator[dict]:
-    for doc_id in store.document_ids():
-        spans = store.spans_of(doc_id, statuses, annotator)
-        claims = store.claims_of(doc_id, statuses, annotator, types)
-        if not spans and not claims:
-            continue
-        doc = store.document(doc_id)
+    """The workspace as export records (DESIGN.md's JSONL contract), one document at a time, read from
+    the store a chunk of documents per query (Store.annotated_documents)."""
+    for doc, spans, claims, done_by in store.annotated_documents(statuses, annotator, types):
         text = doc.text
         yield {
             "name": doc.name, "title": doc.title, "lang": doc.lang, "sha256": doc.sha256, "text": text,
-            "meta": doc.meta, "published": doc.published, "done_by": store.finished_by(doc_id),
-            "spans": [_span_record(s, text, kb) for s in spans],
-            "claims": [_claim_record(c, text, kb, schema) for c in claims],
+            "meta": doc.meta, "published": doc.published, "done_by": done_by,
+            "spans": [span_record(s, text, kb) for s in spans],
+            "claims": [claim_record(c, text, kb, schema) for c in claims],
         }
 
 
-def _span_record(span: dict, text: str, kb: KnowledgeBase) -> dict:
+def span_record(span: dict, text: str, kb: KnowledgeBase) -> dict:
     return {"start": span["start"], "end": span["end"], "text": text[span["start"]:span["end"]], "label": span["label"],
             "kb_id": span["kb_id"], "canonical": kb.canonical(span["kb_id"]), "status": span["status"],
             "annotator": span["annotator"], "origin": span["origin"]}
 
 
-def _claim_record(claim: dict, text: str, kb: KnowledgeBase, schema: ClaimSchema) -> dict:
+def claim_record(claim: dict, text: str, kb: KnowledgeBase, schema: ClaimSchema) -> dict:
     claim_type = schema.claim_types.get(claim["type"])
     evidence = claim["evidence"]
     if evidence:
@@ -91,8 +88,7 @@ def export(store: Store, kb: KnowledgeBase, schema: ClaimSchema, fmt: str, out: 
     else:
         target = writer()
         documents = target.write(records)
-        dropped = getattr(target, "dropped", None)
-        dropped = dropped.counts if dropped else {}
+        dropped = target.dropped.counts if hasattr(target, "dropped") else {}
     filters = {"status": list(statuses) if statuses else "all", "types": list(types) if types else "all", "annotator": annotator or "all"}
     card, _ = write_card(store, schema, tally, Path(out), fmt, filters, dropped, argv)
     return {"documents": documents, "claims": sum(tally.claims.values()), "spans": sum(tally.spans.values()),
@@ -105,13 +101,19 @@ def _reporting(records: Iterator[dict], progress: Callable[[int], None]) -> Iter
         progress(1)
 
 
-def write_jsonl(records: Iterator[dict], out: Path) -> int:
+def write_lines(lines: Iterator[str], out: Path) -> int:
+    """JSONL to a temporary name, renamed when complete: nothing half-written is left."""
     out = Path(out)
     tmp = out.with_name(out.name + ".partial")
     count = 0
     with tmp.open("w", encoding="utf-8") as f:
-        for record in records:
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for line in lines:
+            f.write(line)
+            f.write("\n")
             count += 1
     os.replace(tmp, out)
     return count
+
+
+def write_jsonl(records: Iterator[dict], out: Path) -> int:
+    return write_lines((json.dumps(record, ensure_ascii=False, separators=(",", ":")) for record in records), out)

@@ -1,19 +1,22 @@
-"""Offline language detection (langdetect, Google's language-detection profiles), made repeatable."""
+"""Offline language detection with py3langid (langid.py's model, 97 languages, shipped in the package).
+
+It is deterministic and about 40 times faster than langdetect, which made detection most of an
+import's time. Text with too few letters to tell (a title, a table of numbers) is "xx".
+"""
 
 from __future__ import annotations
 
-from langdetect import DetectorFactory, LangDetectException, detect
-
-# langdetect is randomised by default; a fixed seed makes the same text always get the same language.
-DetectorFactory.seed = 0
+import py3langid
 
 UNKNOWN = "xx"
-SAMPLE = 5000
+SAMPLE = 1000  # characters: enough to tell a news article's language, and the cost grows with length
+MIN_LETTERS = 20
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of the text's language, or "xx" when it cannot be told (too short, no letters)."""
-    try:
-        return detect(text[:SAMPLE])
-    except LangDetectException:
+    """ISO 639-1 code of the text's language, or "xx" when it cannot be told."""
+    sample = text[:SAMPLE]
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return UNKNOWN
+    lang, _ = py3langid.classify(sample)
+    return UNKNOWN if lang == "zxx" else lang

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -160,3 +161,34 @@ def annotate_texts(annotator: Annotator, items: Iterable[tuple[str, str, str | N
     for text, lang, published in items:
         doc = annotator.pipeline(lang).nlp(text)
         yield annotator.annotate(doc, lang, published)
+
+
+def bundle_records(annotator: Annotator, documents: list[dict]) -> list[dict]:
+    """Pre-annotation as a pure function, no database: documents (ingest.make_document) in, records
+    in the JSONL export's shape out (suggestions, annotator "model"), in the same order.
+
+    This is what `preannotate-file` and the Dask example run; `import-annotations` brings the
+    result into a workspace.
+    """
+    from annotations.export import claim_record, span_record
+
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for n, document in enumerate(documents):
+        by_lang[document["lang"]].append(n)
+    records: list[dict | None] = [None] * len(documents)
+    for lang, numbers in by_lang.items():
+        nlp = annotator.pipeline(lang).nlp
+        texts = (documents[n]["text"] for n in numbers)
+        for n, doc in zip(numbers, nlp.pipe(texts, batch_size=32)):
+            document = documents[n]
+            spans, claims = annotator.annotate(doc, lang, document.get("published"))
+            text = document["text"]
+            suggestion = {"status": "suggested", "annotator": "model"}
+            records[n] = {
+                "name": document["name"], "title": document["title"], "lang": lang, "sha256": document["sha256"],
+                "text": text, "meta": document.get("meta") or {}, "published": document.get("published"), "done_by": [],
+                "spans": [span_record({**span, **suggestion}, text, annotator.kb) for span in spans],
+                "claims": [claim_record({**claim, **suggestion, "id": uuid.uuid4().hex, "based_on": None, "note": None,
+                                         "slots": claim["slots"]}, text, annotator.kb, annotator.schema) for claim in claims],
+            }
+    return records

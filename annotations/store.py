@@ -33,6 +33,7 @@ migrations = Migrations(MIGRATION_SET)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 KEY_SEP = "\x1f"  # joins the columns of a compound key in the audit log
+SPAN_COLUMNS = ("id", "start", "end", "label", "kb_id", "status", "annotator", "origin", "based_on")
 
 
 def now() -> str:
@@ -299,16 +300,30 @@ class Store:
     # -- documents ----------------------------------------------------------------------------
 
     def add_documents(self, docs: Iterable[dict]) -> tuple[list[dict], list[dict]]:
-        """Insert documents in one transaction; return (those added, those already present), with ids."""
+        """Insert documents in one transaction; return (those added, those already present), with ids.
+        A document is already present when a document with the same text (SHA-256) is."""
+        docs = list(docs)
         added, present = [], []
         with self.write():
+            existing: dict[str, tuple[int, str]] = {}
+            for n in range(0, len(docs), 500):
+                hashes = [d["sha256"] for d in docs[n:n + 500]]
+                existing.update((sha, (doc_id, name)) for doc_id, name, sha in self.db.execute(
+                    f"SELECT id, name, sha256 FROM documents WHERE sha256 IN ({','.join('?' * len(hashes))})", hashes))
+            rows, stamp = [], now()
             for doc in docs:
-                existing = self.db.execute("SELECT id, name FROM documents WHERE sha256 = ?", [doc["sha256"]]).fetchone()
-                if existing:
-                    present.append({**doc, "id": existing[0], "existing_name": existing[1]})
+                if doc["sha256"] in existing:
+                    doc_id, name = existing[doc["sha256"]]
+                    present.append({**doc, "id": doc_id, "existing_name": name})
                     continue
-                row = {**doc, "meta": json.dumps(doc.get("meta") or {}, ensure_ascii=False), "imported_at": now()}
-                added.append({**doc, "id": self.db["documents"].insert(row).last_pk})
+                existing[doc["sha256"]] = (None, doc["name"])  # the same text twice in one batch: once
+                rows.append({**doc, "meta": json.dumps(doc.get("meta") or {}, ensure_ascii=False), "imported_at": stamp})
+                added.append(doc)
+            first = (self.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]) + 1
+            self.db["documents"].insert_all([{**row, "id": first + n} for n, row in enumerate(rows)], batch_size=200)
+            added = [{**doc, "id": first + n} for n, doc in enumerate(added)]
+            present = [p if p["id"] is not None else {**p, "id": next(a["id"] for a in added if a["sha256"] == p["sha256"])}
+                       for p in present]
         return added, present
 
     def document(self, doc_id: int) -> Document:
@@ -512,10 +527,9 @@ class Store:
     # -- reading annotations -------------------------------------------------------------------------
 
     def spans_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None) -> list[dict]:
-        sql, params = 'SELECT id, start, "end", label, kb_id, status, annotator, origin, based_on FROM spans WHERE doc_id = ?', [doc_id]
+        sql, params = f'SELECT {", ".join(f"[{c}]" for c in SPAN_COLUMNS)} FROM spans WHERE doc_id = ?', [doc_id]
         sql, params = _filtered(sql, params, statuses, annotator)
-        cols = ("id", "start", "end", "label", "kb_id", "status", "annotator", "origin", "based_on")
-        return [dict(zip(cols, row)) for row in self.db.execute(sql + " ORDER BY start, \"end\", id", params)]
+        return [dict(zip(SPAN_COLUMNS, row)) for row in self.db.execute(sql + " ORDER BY start, \"end\", id", params)]
 
     def claims_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None,
                   types: tuple[str, ...] | None = None) -> list[dict]:
@@ -531,6 +545,62 @@ class Store:
                            "evidence": {"start": es, "end": ee} if es is not None else None, "confidence": confidence,
                            "based_on": based_on, "note": note, "slots": self.claim_slots(cid)})
         return claims
+
+    def annotated_documents(self, statuses: tuple[str, ...] | None = None, annotator: str | None = None,
+                            types: tuple[str, ...] | None = None, chunk: int = 500) -> Iterator[tuple[Document, list, list, list]]:
+        """Every document with its spans, claims (with slots) and finishers, read a chunk of documents
+        at a time in five queries, for exports: (document, spans, claims, done_by), in id order.
+        Spans and claims are shaped as spans_of and claims_of give them."""
+        def where(alias: str, with_types: bool) -> tuple[str, list]:
+            sql, params = _filtered("", [], statuses, annotator, f"{alias}.")
+            if with_types and types:
+                sql += f" AND {alias}.type IN ({','.join('?' * len(types))})"
+                params += list(types)
+            return sql, params
+
+        span_filter, span_params = where("s", False)
+        claim_filter, claim_params = where("c", True)
+        last = self.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
+        for low in range(0, last + 1, chunk):
+            bounds = [low, low + chunk - 1]
+            spans: dict[int, list] = {}
+            for row in self.db.execute(
+                    'SELECT s.doc_id, s.id, s.start, s."end", s.label, s.kb_id, s.status, s.annotator, s.origin, s.based_on '
+                    f"FROM spans s WHERE s.doc_id BETWEEN ? AND ?{span_filter} ORDER BY s.doc_id, s.start, s.\"end\", s.id",
+                    bounds + span_params):
+                spans.setdefault(row[0], []).append(dict(zip(SPAN_COLUMNS, row[1:])))
+            slots: dict[str, dict] = {}
+            for claim_id, slot, start, end, text, label, kb_id, value in self.db.execute(
+                    'SELECT cs.claim_id, cs.slot, cs.start, cs."end", cs.text, cs.label, cs.kb_id, cs.value '
+                    f"FROM claim_slots cs JOIN claims c ON c.id = cs.claim_id WHERE c.doc_id BETWEEN ? AND ?{claim_filter} "
+                    "ORDER BY cs.claim_id, cs.slot, cs.position", bounds + claim_params):
+                item = {"text": text, "start": start, "end": end}
+                if label is not None:
+                    item.update(label=label, kb_id=kb_id)
+                if value is not None:
+                    item["value"] = json.loads(value)
+                slots.setdefault(claim_id, {}).setdefault(slot, []).append(item)
+            claims: dict[int, list] = {}
+            for doc_id, cid, ctype, status, who, origin, es, ee, confidence, based_on, note in self.db.execute(
+                    "SELECT c.doc_id, c.id, c.type, c.status, c.annotator, c.origin, c.evidence_start, c.evidence_end, "
+                    f"c.confidence, c.based_on, c.note FROM claims c WHERE c.doc_id BETWEEN ? AND ?{claim_filter} "
+                    "ORDER BY c.doc_id, c.evidence_start, c.id", bounds + claim_params):
+                claims.setdefault(doc_id, []).append({
+                    "id": cid, "type": ctype, "status": status, "annotator": who, "origin": origin,
+                    "evidence": {"start": es, "end": ee} if es is not None else None, "confidence": confidence,
+                    "based_on": based_on, "note": note, "slots": slots.get(cid, {})})
+            wanted = sorted(spans.keys() | claims.keys())
+            if not wanted:
+                continue
+            done: dict[int, list] = {}
+            for doc_id, who in self.db.execute(
+                    "SELECT doc_id, annotator FROM document_progress WHERE status = 'done' AND doc_id BETWEEN ? AND ? "
+                    "ORDER BY doc_id, annotator", bounds):
+                done.setdefault(doc_id, []).append(who)
+            for row in self.db.execute(
+                    "SELECT id, name, title, text, sha256, lang, meta, published FROM documents "
+                    f"WHERE id IN ({','.join('?' * len(wanted))}) ORDER BY id", wanted):
+                yield Document(*row[:6], json.loads(row[6]), row[7]), spans.get(row[0], []), claims.get(row[0], []), done.get(row[0], [])
 
     # -- figures ---------------------------------------------------------------------------------
 
@@ -561,12 +631,12 @@ def _slot_rows(claim_id: str, slots: dict) -> list[dict]:
     return rows
 
 
-def _filtered(sql: str, params: list, statuses, annotator) -> tuple[str, list]:
+def _filtered(sql: str, params: list, statuses, annotator, alias: str = "") -> tuple[str, list]:
     if statuses:
-        sql += f" AND status IN ({','.join('?' * len(statuses))})"
+        sql += f" AND {alias}status IN ({','.join('?' * len(statuses))})"
         params = params + list(statuses)
     if annotator:
-        sql += " AND annotator = ?"
+        sql += f" AND {alias}annotator = ?"
         params = params + [annotator]
     return sql, params
 

@@ -193,6 +193,18 @@ class LanguageValues:
         found.sort(key=lambda v: v.start)
         return found
 
+    def first_full_date(self, text: str) -> date | None:
+        """The first date with day, month and year in the text (only the date shapes are tried)."""
+        found = []
+        for shape, pattern in self.periods:
+            if shape == "day":
+                found += [(m.start(), m) for m in pattern.finditer(text) if m.group("year")]
+        for _, m in sorted(found, key=lambda f: f[0]):
+            day = self._period("day", m, None)
+            if day and day.get("value"):
+                return parse_date(day["value"])
+        return None
+
     def normalise(self, kind: str, text: str, published: date | None = None) -> dict | None:
         """The normalised value of a curator-typed text for a slot of this kind, or None."""
         mentions = [m for m in self.find(text, published) if m.kind == kind or (kind == "period" and m.kind == "date")]
@@ -347,9 +359,5 @@ def parse_date(text: str | None) -> date | None:
 
 def find_publication_date(text: str, lang: str, values: Values | None = None) -> date | None:
     """A full date (day, month and year) in the first lines of an article, such as a by-line."""
-    values = values or load_values()
     head = "\n".join(text.split("\n")[:4])[:400]
-    for mention in values.find(head, lang):
-        if mention.kind == "date" and mention.value.get("value"):
-            return parse_date(mention.value["value"])
-    return None
+    return (values or load_values()).for_language(lang).first_full_date(head)

@@ -14,6 +14,6 @@ def add_seeds_if_empty(store: Store) -> int:
     """An empty workspace gets the articles that ship with the app; returns how many were added."""
     if store.count_documents() or not SEEDS_DIR.is_dir():
         return 0
-    from annotations.ingest import import_paths  # langdetect and the value patterns: only when needed
+    from annotations.ingest import import_paths  # language detection and the value patterns: only when needed
 
     return len(import_paths(store, [SEEDS_DIR]).added)
