@@ -70,12 +70,15 @@ def record_problems(record, schema: ClaimSchema, where: str) -> list[str]:
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return [f"{where}: a document needs a text"]
     text = record["text"]
-    where = f"{where} ({record.get('name', 'unnamed')})"
+    where = f"{where} ({record.get('name') or 'unnamed'})"
     problems = []
     if record.get("sha256") and hashlib.sha256(text.encode("utf-8")).hexdigest() != record["sha256"]:
         problems.append(f"{where}: sha256 does not match the text")
 
-    def check_piece(what: str, piece: dict, needs_text: bool = True) -> None:
+    def check_piece(what: str, piece, needs_text: bool = True) -> None:
+        if not isinstance(piece, dict):
+            problems.append(f"{where}: {what} is not an object")
+            return
         start, end = piece.get("start"), piece.get("end")
         if start is None and end is None:
             return
@@ -85,21 +88,31 @@ def record_problems(record, schema: ClaimSchema, where: str) -> list[str]:
             problems.append(f"{where}: {what} says {piece['text']!r} but the text at {start}..{end} is {text[start:end]!r}")
 
     def check_row(what: str, row: dict) -> None:
-        if row.get("status") not in STATUSES:
+        if not isinstance(row.get("status"), str) or row["status"] not in STATUSES:
             problems.append(f"{where}: {what} has status {row.get('status')!r}, not one of {', '.join(STATUSES)}")
         if not isinstance(row.get("annotator"), str) or not row["annotator"].strip():
             problems.append(f"{where}: {what} has no annotator")
-        if row.get("origin") not in ORIGINS:
+        if not isinstance(row.get("origin"), str) or row["origin"] not in ORIGINS:
             problems.append(f"{where}: {what} has origin {row.get('origin')!r}, not one of {', '.join(ORIGINS)}")
 
+    for key in ("spans", "claims"):
+        if not isinstance(record.get(key) or [], list):
+            problems.append(f"{where}: {key} is not a list")
+            return problems
     for n, span in enumerate(record.get("spans") or [], start=1):
         what = f"span {n}"
-        if span.get("label") not in schema.entity_labels:
+        if not isinstance(span, dict):
+            problems.append(f"{where}: {what} is not an object")
+            continue
+        if not isinstance(span.get("label"), str) or span["label"] not in schema.entity_labels:
             problems.append(f"{where}: {what} has label {span.get('label')!r}, unknown to the schema")
         check_row(what, span)
         check_piece(what, span)
     for n, claim in enumerate(record.get("claims") or [], start=1):
-        claim_type = schema.claim_types.get(claim.get("type"))
+        if not isinstance(claim, dict) or not isinstance(claim.get("slots") or {}, dict):
+            problems.append(f"{where}: claim {n} is not an object with a slots object")
+            continue
+        claim_type = schema.claim_types.get(claim.get("type")) if isinstance(claim.get("type"), str) else None
         what = f"claim {n} ({claim.get('type')})"
         if claim_type is None:
             problems.append(f"{where}: claim {n} has type {claim.get('type')!r}, unknown to the schema")

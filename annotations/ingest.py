@@ -24,6 +24,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 BATCH = 500
 MAX_TITLE = 200
+MAX_TEXT = 5_000_000  # characters: a whole book is 1-2 million; more is a mistake (a dump, a binary)
 
 
 @dataclass
@@ -69,6 +70,8 @@ def make_document(text: str, name: str, source: str, meta: dict | None = None, l
         raise InputRefused(source, "the text is empty")
     if "\x00" in text:
         raise InputRefused(source, "the text contains NUL characters")
+    if len(text) > MAX_TEXT:
+        raise InputRefused(source, f"the text is {len(text):,} characters long; {MAX_TEXT:,} is the most an article may have")
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         title = next((line.strip() for line in text.splitlines() if line.strip()), name)

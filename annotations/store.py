@@ -26,7 +26,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from annotations.claims import claim_signature
-from annotations.errors import DatabaseError, NotFound
+from annotations.errors import DatabaseError, NotFound, SchemaError
 
 MIGRATION_SET = "claimdesk"
 migrations = Migrations(MIGRATION_SET)
@@ -403,13 +403,52 @@ class Store:
     # -- schema in force -----------------------------------------------------------------------
 
     def record_schema(self, kind: str, schema) -> str:
-        """Store the schema text and hash the first time it is used; return the hash."""
+        """Store the schema text and hash the first time it is used; return the hash.
+
+        A claims schema that would orphan stored claims (a claim type or slot they use is gone) is
+        refused with what it would orphan: stored work is never silently dropped."""
+        known = self.db.execute("SELECT 1 FROM schemas WHERE hash = ?", [schema.hash]).fetchone()
+        if kind == "claims" and not known:  # a schema already in use has been checked
+            orphans = self.schema_orphans(schema)
+            if orphans:
+                raise SchemaError([f"{schema.source}: the workspace {self.path} holds {o}; put it back in the schema, "
+                                   "or export those claims first" for o in orphans])
         with self.write():
             self.db.execute(
                 "INSERT OR IGNORE INTO schemas (hash, kind, version, source, text, first_used_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [schema.hash, kind, schema.version, schema.source, schema.text, now()],
             )
         return schema.hash
+
+    def schema_orphans(self, schema) -> list[str]:
+        """What stored claims use that the schema does not have, in words."""
+        orphans = []
+        for claim_type, count in self.db.execute("SELECT type, count(*) FROM claims GROUP BY type ORDER BY type"):
+            if claim_type not in schema.claim_types:
+                orphans.append(f"{count} claims of type {claim_type}, which the schema no longer has")
+        for claim_type, slot, count in self.db.execute(
+                "SELECT c.type, s.slot, count(*) FROM claim_slots s JOIN claims c ON c.id = s.claim_id "
+                "GROUP BY c.type, s.slot ORDER BY c.type, s.slot"):
+            known = schema.claim_types.get(claim_type)
+            if known is not None and slot not in known.slots:
+                orphans.append(f"{count} values of slot {slot} of {claim_type}, which the schema no longer has")
+        return orphans
+
+    def backup(self, target: str | Path) -> Path:
+        """A consistent copy of the workspace through SQLite's backup API, safe while others write;
+        written to a temporary name and renamed, so a target is never half a database."""
+        target = Path(target)
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise DatabaseError(f"{target}: that is the workspace itself")
+        tmp = target.with_name(target.name + ".partial")
+        tmp.unlink(missing_ok=True)
+        copy = sqlite3.connect(tmp)
+        try:
+            self.db.conn.backup(copy)
+        finally:
+            copy.close()
+        tmp.replace(target)
+        return target
 
     # -- pre-annotation ------------------------------------------------------------------------------
 

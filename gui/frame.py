@@ -16,7 +16,7 @@ def set_panes(window: QMainWindow, panes: list[QWidget], sizes: list[int]) -> QL
         splitter.addWidget(pane)
     splitter.setSizes(sizes)
     window.setCentralWidget(splitter)
-    status = QLabel()
+    status = QLabel(textFormat=Qt.TextFormat.PlainText)  # it shows names people typed: never as markup
     window.statusBar().addPermanentWidget(status)
     window.resize(1400, 860)
     return status

@@ -10,7 +10,6 @@ from annotations.ingest import import_paths
 from annotations.settings import load_settings
 from annotations.store import Store
 from annotations.workspace import open_workspace
-from gui.models import IdRole
 
 pytestmark = pytest.mark.gui
 DOC = "000_0757fb7f7850cbb7"
