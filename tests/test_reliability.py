@@ -187,3 +187,22 @@ def test_backup_is_a_whole_copy_even_while_a_curator_writes(seeded_workspace, tm
     with Store(tmp_path / "copy.db") as restored:  # restoring is opening the copy (or copying it back)
         assert restored.count_documents() == 5
     assert run_cli("backup", "--db", seeded_workspace, "--to", seeded_workspace) == 1
+
+
+@pytest.mark.model
+def test_killing_preannotation_then_running_it_again_completes_the_work(seeded_workspace, preannotated_template):
+    rng = random.Random(3)
+    for trial in range(5):
+        process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "preannotate", "--db", str(seeded_workspace)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.0, 6.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with sqlite3.connect(seeded_workspace) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            # a document is pre-annotated wholly or not at all: suggestions only where it is marked done
+            assert db.execute("SELECT count(*) FROM claims WHERE annotator = 'model' AND doc_id NOT IN "
+                              "(SELECT doc_id FROM preannotated)").fetchone()[0] == 0
+    assert run_cli("preannotate", "--db", seeded_workspace) == 0
+    with Store(seeded_workspace) as done, Store(preannotated_template) as clean:
+        assert done.stats()["claims_by_type"] == clean.stats()["claims_by_type"]
