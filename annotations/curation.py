@@ -48,10 +48,10 @@ def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int]:
 class Curation:
     """One curator's work in one workspace."""
 
-    def __init__(self, store: Store, schema: ClaimSchema, entity_file: EntityFile, values: Values, annotator: str):
+    def __init__(self, store: Store, schema: ClaimSchema, entity_file: EntityFile, values: Values | None, annotator: str):
         if not annotator or not annotator.strip() or annotator == "model":
             raise InvalidAction(f"{annotator!r} cannot be a curator's name")
-        self.store, self.schema, self.entity_file, self.values = store, schema, entity_file, values
+        self.store, self.schema, self.entity_file, self._values = store, schema, entity_file, values
         self.annotator = annotator.strip()
         self.kb = KnowledgeBase.build(entity_file, *store.kb_additions())
         store.record_schema("claims", schema)
@@ -60,7 +60,14 @@ class Curation:
     def open(cls, settings: Settings, store: Store, annotator: str) -> Curation:
         schema = load_claim_schema(settings.claims_schema)
         return cls(store, schema, load_entity_file(settings.entities_schema, schema.entity_labels),
-                   load_values(VALUES_FILE), annotator)
+                   None, annotator)
+
+    @property
+    def values(self) -> Values:
+        """The value words and patterns, compiled when a typed value first needs them (not at launch)."""
+        if self._values is None:
+            self._values = load_values(VALUES_FILE)
+        return self._values
 
     # -- what the curator sees -------------------------------------------------------------------
 

@@ -60,8 +60,10 @@ class MainWindow(QMainWindow):
         self.documents = DocumentListModel(store, curation.annotator, parent=self)
         self.article_list = QListView()
         self.article_list.setModel(self.documents)
-        self.article_list.setWordWrap(True)
-        self.article_list.setUniformItemSizes(True)  # no need to lay out every row to scroll
+        # one line of title (elided) and one of figures per row: equal heights, so scrolling a long
+        # list never lays out every row
+        self.article_list.setUniformItemSizes(True)
+        self.article_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.article_list.selectionModel().currentChanged.connect(self._on_article_changed)
         self.search_delay = QTimer(self, singleShot=True, interval=150)  # search when typing pauses
         self.search_delay.timeout.connect(self._filter_articles)
