@@ -13,7 +13,7 @@ import hashlib
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -154,13 +154,6 @@ def preannotate(store: Store, annotator: Annotator, batch_size: int = 32, n_proc
             if progress:
                 progress(1)
     return report
-
-
-def annotate_texts(annotator: Annotator, items: Iterable[tuple[str, str, str | None]]) -> Iterable[tuple[list[dict], list[dict]]]:
-    """Spans and claims for (text, lang, published) items, in order, without a database."""
-    for text, lang, published in items:
-        doc = annotator.pipeline(lang).nlp(text)
-        yield annotator.annotate(doc, lang, published)
 
 
 def bundle_records(annotator: Annotator, documents: list[dict]) -> list[dict]:
