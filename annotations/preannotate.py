@@ -131,8 +131,10 @@ def _claim_dict(suggestion: Suggestion, text: str) -> dict:
 
 
 def preannotate(store: Store, annotator: Annotator, batch_size: int = 32, n_process: int = 1,
-                progress: Callable[[int], None] | None = None, force: bool = False) -> dict:
-    """Pre-annotate every document that needs it; return counts per language and the notices."""
+                progress: Callable[[int], None] | None = None, force: bool = False,
+                stop: Callable[[], bool] | None = None) -> dict:
+    """Pre-annotate every document that needs it; return counts per language and the notices.
+    `stop` is asked between documents: each document is stored whole, so stopping loses nothing."""
     store.record_schema("claims", annotator.schema)
     done = store.preannotation_keys()
     by_lang: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
@@ -153,6 +155,9 @@ def preannotate(store: Store, annotator: Annotator, batch_size: int = 32, n_proc
             report["documents"] += 1
             if progress:
                 progress(1)
+            if stop and stop():
+                report["stopped"] = True
+                return report
     return report
 
 

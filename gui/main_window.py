@@ -338,6 +338,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Loading the language model and pre-annotating new articles…")
         self.worker.start()
 
+    def closeEvent(self, event) -> None:
+        """Closing during pre-annotation stops it after the document in hand (each is stored whole)."""
+        worker = getattr(self, "worker", None)
+        if worker is not None and worker.isRunning():
+            for signal in (worker.imported, worker.done, worker.failed):
+                signal.disconnect()  # the window is going: nothing more to show
+            worker.requestInterruption()
+            worker.wait()
+        super().closeEvent(event)
+
     def _on_imported(self, count: int) -> None:
         self.statusBar().showMessage(f"Imported {count} seed articles; loading the language model…")
         self.reload_documents()

@@ -28,7 +28,7 @@ class PreannotateWorker(QThread):
                 added = add_seeds_if_empty(store)
                 if added:
                     self.imported.emit(added)
-                report = preannotate(store, Annotator.from_settings(self.settings, store))
+                report = preannotate(store, Annotator.from_settings(self.settings, store), stop=self.isInterruptionRequested)
         except ClaimdeskError as e:
             self.failed.emit(str(e))
             return

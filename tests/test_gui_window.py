@@ -243,3 +243,18 @@ def test_the_qt_binding_keeps_none_alive(qtbot):
     for _ in range(1000):
         cursor.setPosition(5)
     assert sys.getrefcount(None) >= before - 10
+
+
+@pytest.mark.model
+def test_closing_during_preannotation_stops_it_cleanly(qtbot, db_path):
+    window = make_window(qtbot, db_path)
+    window.start_preannotation(load_settings(db_path))
+    qtbot.waitSignal(window.worker.imported, timeout=60_000).wait() if window.documents.rowCount() == 0 else None
+    window.close()  # asks the worker to stop between documents and waits for it
+    assert not window.worker.isRunning()
+    with Store(db_path) as store:
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        done = {r[0] for r in store.db.execute("SELECT doc_id FROM preannotated")}
+        with_claims = {r[0] for r in store.db.execute("SELECT DISTINCT doc_id FROM claims")}
+        assert with_claims <= done  # no document half pre-annotated
+    window.store.close()
