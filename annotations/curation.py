@@ -82,20 +82,21 @@ class Curation:
                             self.store.claims_of(doc_id, statuses=("suggested",), annotator="model"))
         for claim in claims:
             claim["problems"] = claim_problems(self.schema, claim)
-            for values in claim["slots"].values():
-                for value in values:
-                    if value.get("kb_id"):
-                        value["canonical"] = self.kb.canonical(value["kb_id"])
+            self._named(claim)
         return sorted(claims, key=lambda c: ((c["evidence"] or {}).get("start") or 0, c["type"]))
+
+    def _named(self, claim: dict) -> dict:
+        """The claim with each linked slot value's canonical name (the store keeps only the kb id)."""
+        for values in claim["slots"].values():
+            for value in values:
+                if value.get("kb_id"):
+                    value["canonical"] = self.kb.canonical(value["kb_id"])
+        return claim
 
     @staticmethod
     def _view(own: list[dict], suggested: list[dict]) -> list[dict]:
         decided = {row["based_on"] for row in own if row.get("based_on") is not None}
         return own + [row for row in suggested if row["id"] not in decided]
-
-    def progress(self) -> dict[int, str]:
-        return dict(self.store.db.execute(
-            "SELECT doc_id, status FROM document_progress WHERE annotator = ?", [self.annotator]).fetchall())
 
     # -- claims ----------------------------------------------------------------------------------
 
@@ -287,10 +288,9 @@ class Curation:
 
     def start(self, doc_id: int) -> None:
         """Opening an article marks it in progress (not an undoable decision, and never over done)."""
-        if self.progress().get(doc_id) is None:
-            with self.store.write():
-                self.store.db["document_progress"].insert(
-                    {"doc_id": doc_id, "annotator": self.annotator, "status": "in_progress", "updated_at": now()}, replace=True)
+        with self.store.write():
+            self.store.db.execute("INSERT OR IGNORE INTO document_progress (doc_id, annotator, status, updated_at) "
+                                  "VALUES (?, ?, 'in_progress', ?)", [doc_id, self.annotator, now()])
 
     def _set_progress(self, doc_id: int, status: str, change) -> None:
         change.touch("document_progress", f"{doc_id}{KEY_SEP}{self.annotator}")

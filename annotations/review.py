@@ -94,11 +94,7 @@ class Review(Curation):
                     key = (*key, "again")  # the same curator twice: a group of its own
                 if key not in groups:
                     groups[key] = ClaimGroup(claim["type"], dict.fromkeys(names), slots=list(self.schema.claim_types[claim["type"]].slots))
-                for values in claim["slots"].values():
-                    for value in values:
-                        if value.get("kb_id"):
-                            value["canonical"] = self.kb.canonical(value["kb_id"])
-                groups[key].versions[name] = {**claim, "doc_id": doc_id}
+                groups[key].versions[name] = {**self._named(claim), "doc_id": doc_id}
                 by_version[claim["id"]] = groups[key]
         for mine in self.store.claims_of(doc_id, annotator=self.annotator):
             if mine["based_on"] in by_version:
@@ -218,22 +214,19 @@ def _source(group: ClaimGroup, gold: dict) -> dict:
 def cross_document_conflicts(store, schema) -> list[dict]:
     """Claims about the same thing (type, subject, market, period) whose values differ between articles."""
     seen: dict[tuple, list[dict]] = {}
-    for doc in store.list_documents():
-        for claim in store.claims_of(doc["id"], ("gold", "accepted", "corrected")):
+    for doc, _, claims, _ in store.annotated_documents(("gold", "accepted", "corrected")):
+        for claim in claims:
             claim_type = schema.claim_types.get(claim["type"])
-            if claim_type is None:
-                continue
-            fact = claim_as_fact(doc["name"], claim, schema)["slots"]
-            anchor = next((s.name for s in claim_type.slots.values() if s.required and s.kind in ("percent", "money", "count")), None)
-            if anchor is None or fact.get(anchor) is None:
+            anchor = claim_type.anchor_slot if claim_type else None
+            fact = claim_as_fact(doc.name, claim, schema)["slots"]
+            if anchor is None or fact.get(anchor.name) is None:
                 continue
             subject = next((fact.get(s.name) for s in claim_type.slots.values() if s.kind == "entity" and s.required), None)
             key = (claim["type"], subject, fact.get("market"), fact.get("period"))
-            text = store.document(doc["id"]).text
             evidence = claim["evidence"] or {}
-            seen.setdefault(key, []).append({"doc": doc["name"], "value": fact[anchor], "claim_id": claim["id"],
+            seen.setdefault(key, []).append({"doc": doc.name, "value": fact[anchor.name], "claim_id": claim["id"],
                                              "annotator": claim["annotator"],
-                                             "evidence": text[evidence.get("start", 0):evidence.get("end", 0)]})
+                                             "evidence": doc.text[evidence.get("start", 0):evidence.get("end", 0)]})
     conflicts = []
     for (claim_type, subject, market, period), found in seen.items():
         docs = {f["doc"] for f in found}

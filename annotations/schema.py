@@ -18,6 +18,7 @@ from annotations.yamlfile import LineDict, load_yaml, read_text
 
 SLOT_KINDS = ("entity", "percent", "money", "count", "period", "date", "ordinal", "choice", "text")
 VALUE_KINDS = frozenset(SLOT_KINDS) - {"entity", "choice", "text"}
+ANCHOR_KINDS = ("percent", "money", "count")  # the numbers a claim can be anchored on
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -55,6 +56,11 @@ class ClaimType:
     @property
     def required_slots(self) -> tuple[str, ...]:
         return tuple(name for name, slot in self.slots.items() if slot.required)
+
+    @property
+    def anchor_slot(self) -> Slot | None:
+        """The first required number (share, units, amount, change): what the claim states."""
+        return next((s for s in self.slots.values() if s.required and s.kind in ANCHOR_KINDS), None)
 
 
 @dataclass(frozen=True)

@@ -552,15 +552,10 @@ class Store:
 
     def claim_slots(self, claim_id: str) -> dict[str, list[dict]]:
         slots: dict[str, list[dict]] = {}
-        for slot, start, end, text, label, kb_id, value in self.db.execute(
+        for slot, *value in self.db.execute(
             'SELECT slot, start, "end", text, label, kb_id, value FROM claim_slots WHERE claim_id = ? ORDER BY slot, position', [claim_id]
         ):
-            item = {"text": text, "start": start, "end": end}
-            if label is not None:
-                item.update(label=label, kb_id=kb_id)
-            if value is not None:
-                item["value"] = json.loads(value)
-            slots.setdefault(slot, []).append(item)
+            slots.setdefault(slot, []).append(_slot_value(*value))
         return slots
 
     # -- reading annotations -------------------------------------------------------------------------
@@ -578,12 +573,7 @@ class Store:
         if types:
             sql += f" AND type IN ({','.join('?' * len(types))})"
             params += list(types)
-        claims = []
-        for cid, ctype, status, who, origin, es, ee, confidence, based_on, note in self.db.execute(sql + " ORDER BY evidence_start, id", params):
-            claims.append({"id": cid, "type": ctype, "status": status, "annotator": who, "origin": origin,
-                           "evidence": {"start": es, "end": ee} if es is not None else None, "confidence": confidence,
-                           "based_on": based_on, "note": note, "slots": self.claim_slots(cid)})
-        return claims
+        return [_claim_dict(row, self.claim_slots(row[0])) for row in self.db.execute(sql + " ORDER BY evidence_start, id", params)]
 
     def annotated_documents(self, statuses: tuple[str, ...] | None = None, annotator: str | None = None,
                             types: tuple[str, ...] | None = None, chunk: int = 500) -> Iterator[tuple[Document, list, list, list]]:
@@ -609,25 +599,17 @@ class Store:
                     bounds + span_params):
                 spans.setdefault(row[0], []).append(dict(zip(SPAN_COLUMNS, row[1:])))
             slots: dict[str, dict] = {}
-            for claim_id, slot, start, end, text, label, kb_id, value in self.db.execute(
+            for claim_id, slot, *value in self.db.execute(
                     'SELECT cs.claim_id, cs.slot, cs.start, cs."end", cs.text, cs.label, cs.kb_id, cs.value '
                     f"FROM claim_slots cs JOIN claims c ON c.id = cs.claim_id WHERE c.doc_id BETWEEN ? AND ?{claim_filter} "
                     "ORDER BY cs.claim_id, cs.slot, cs.position", bounds + claim_params):
-                item = {"text": text, "start": start, "end": end}
-                if label is not None:
-                    item.update(label=label, kb_id=kb_id)
-                if value is not None:
-                    item["value"] = json.loads(value)
-                slots.setdefault(claim_id, {}).setdefault(slot, []).append(item)
+                slots.setdefault(claim_id, {}).setdefault(slot, []).append(_slot_value(*value))
             claims: dict[int, list] = {}
-            for doc_id, cid, ctype, status, who, origin, es, ee, confidence, based_on, note in self.db.execute(
+            for doc_id, *row in self.db.execute(
                     "SELECT c.doc_id, c.id, c.type, c.status, c.annotator, c.origin, c.evidence_start, c.evidence_end, "
                     f"c.confidence, c.based_on, c.note FROM claims c WHERE c.doc_id BETWEEN ? AND ?{claim_filter} "
                     "ORDER BY c.doc_id, c.evidence_start, c.id", bounds + claim_params):
-                claims.setdefault(doc_id, []).append({
-                    "id": cid, "type": ctype, "status": status, "annotator": who, "origin": origin,
-                    "evidence": {"start": es, "end": ee} if es is not None else None, "confidence": confidence,
-                    "based_on": based_on, "note": note, "slots": slots.get(cid, {})})
+                claims.setdefault(doc_id, []).append(_claim_dict(row, slots.get(row[0], {})))
             wanted = sorted(spans.keys() | claims.keys())
             if not wanted:
                 continue
@@ -655,6 +637,24 @@ class Store:
                 "UNION SELECT annotator FROM document_progress ORDER BY 1"
             )],
         }
+
+
+def _claim_dict(row, slots: dict) -> dict:
+    """A claims row (id, type, status, annotator, origin, evidence start and end, confidence, based_on, note)."""
+    cid, ctype, status, who, origin, es, ee, confidence, based_on, note = row
+    return {"id": cid, "type": ctype, "status": status, "annotator": who, "origin": origin,
+            "evidence": {"start": es, "end": ee} if es is not None else None, "confidence": confidence,
+            "based_on": based_on, "note": note, "slots": slots}
+
+
+def _slot_value(start, end, text, label, kb_id, value) -> dict:
+    """A claim_slots row as a slot value: its place and text, the entity's label, the normalised value."""
+    item = {"text": text, "start": start, "end": end}
+    if label is not None:
+        item.update(label=label, kb_id=kb_id)
+    if value is not None:
+        item["value"] = json.loads(value)
+    return item
 
 
 def _slot_rows(claim_id: str, slots: dict) -> list[dict]:

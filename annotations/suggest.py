@@ -19,10 +19,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from annotations.schema import VALUE_KINDS, ClaimSchema, ClaimType, Slot
+from annotations.schema import ANCHOR_KINDS, VALUE_KINDS, ClaimSchema, ClaimType, Slot
 from annotations.values import LanguageValues, ValueMention, phrase_alternation
 
-ANCHOR_KINDS = ("percent", "money", "count")
 SOURCE_WINDOW = 40  # characters between a source cue ("according to") and the source's name
 TRIGGER_WINDOW = 60  # how far a trigger-anchored claim (a role, an entry) reaches for its entities
 MIN_BARE_COUNT = 1000  # a count without a scale word below this ("40 countries") anchors nothing
@@ -81,10 +80,6 @@ def _choice_patterns(slot: Slot) -> list[tuple[str, re.Pattern]]:
     return [(choice, re.compile(phrase_alternation(phrases), re.IGNORECASE)) for choice, phrases in slot.choices.items() if phrases]
 
 
-def _anchor_slot(claim_type: ClaimType) -> Slot | None:
-    return next((s for s in claim_type.slots.values() if s.required and s.kind in ANCHOR_KINDS), None)
-
-
 def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
@@ -128,7 +123,7 @@ class Suggester:
                 continue
             level = bool(self.values.level_marker.search(text[max(start, value.start - 12):value.start]))
             candidates = [(_distance((value.start, value.end), span), name, span) for name, span in hits
-                          if (anchor := _anchor_slot(self.schema.claim_types[name])) and anchor.kind == value.kind
+                          if (anchor := self.schema.claim_types[name].anchor_slot) and anchor.kind == value.kind
                           and not (anchor.signed and level)]
             if not candidates:
                 continue
@@ -141,7 +136,7 @@ class Suggester:
         # Types with no number to anchor on are anchored on their first trigger in the sentence.
         for name, trigger in hits:
             claim_type = self.schema.claim_types[name]
-            if _anchor_slot(claim_type):
+            if claim_type.anchor_slot:
                 continue
             near = [m for m in mentions if _distance((m.start, m.end), trigger) <= TRIGGER_WINDOW]
             suggestion = self._fill(claim_type, text, (start, end), trigger, None, near, values, previous_subjects)
@@ -157,7 +152,7 @@ class Suggester:
         used_mentions: set[tuple[int, int]] = set()
         used_values: set[tuple[int, int]] = {(anchor.start, anchor.end)} if anchor else set()
         carried = False
-        anchor_slot = _anchor_slot(claim_type)
+        anchor_slot = claim_type.anchor_slot
         if anchor and anchor_slot:
             slot_value = value_slot(anchor)
             if anchor_slot.signed and self._is_decrease(text, trigger, focus):

@@ -6,6 +6,7 @@ values are normalised by the core while the dialog is open, so a typo is shown b
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +24,7 @@ from annotations.errors import ClaimdeskError
 from annotations.schema import VALUE_KINDS, Slot
 from annotations.store import Document
 
+SpanRole = Qt.ItemDataRole.UserRole
 VALUE_LABEL_KINDS = {"MONEY": "money", "PERCENT": "percent", "CARDINAL": "count", "QUANTITY": "count", "DATE": "period", "ORDINAL": "ordinal"}
 
 
@@ -91,7 +93,7 @@ class SlotDialog(QDialog):
         self.candidates.clear()
         for span in candidate_spans(slot, self.doc, self.spans, self.near):
             item = QListWidgetItem(_describe(self.doc, span))
-            item.setData(256, span)
+            item.setData(SpanRole, span)
             self.candidates.addItem(item)
         if self.candidates.count():
             self.candidates.setCurrentRow(0)
@@ -105,7 +107,7 @@ class SlotDialog(QDialog):
         item = self.candidates.currentItem()
         if item is None:
             raise ClaimdeskError("pick a span or type a value")
-        return self.curation.slot_value_from_span(self.doc, self.claim["type"], self.slot_name, item.data(256))
+        return self.curation.slot_value_from_span(self.doc, self.claim["type"], self.slot_name, item.data(SpanRole))
 
     def _preview(self) -> None:
         if not self.typed.text().strip():
