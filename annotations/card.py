@@ -1,7 +1,7 @@
 """The dataset card written beside every export: what is inside, and how far to trust it.
 
 card.json holds the figures; a short README.md says the same for people. Both are written after
-the export itself, from counts taken while the records streamed past.
+the export itself, from counts read in the export's own transaction.
 """
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ import json
 import shlex
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotations.agreement import agreement, curators
 from annotations.schema import ClaimSchema
-from annotations.store import Store, now
+from annotations.store import Store, now, row_filter
 
 
 class Tally:
-    """Counts records as they stream through an export."""
+    """What an export holds: its documents (name to text SHA-256, filled as they are written) and
+    its claims and spans counted by status, type, label and annotator."""
 
     def __init__(self):
         self.documents: dict[str, str] = {}
@@ -29,21 +29,26 @@ class Tally:
         self.labels: Counter = Counter()
         self.annotators: set[str] = set()
 
-    def watch(self, records: Iterable[dict]) -> Iterator[dict]:
-        for record in records:
-            self._count(record)
-            yield record
+    @classmethod
+    def of(cls, store: Store, statuses: tuple[str, ...] | None = None, types: tuple[str, ...] | None = None,
+           annotator: str | None = None) -> Tally:
+        """The counts for an export with these filters, read in the export's own transaction so that
+        they describe exactly what it writes."""
+        tally = cls()
+        claim_filter, claim_params = row_filter(statuses, annotator, types)
+        for status, claim_type, who, count in store.db.execute(
+                f"SELECT status, type, annotator, count(*) FROM claims WHERE 1{claim_filter} GROUP BY 1, 2, 3", claim_params):
+            tally.claims[status] += count
+            tally.claim_types[claim_type] += count
+            tally.annotators.add(who)
+        span_filter, span_params = row_filter(statuses, annotator)
+        for status, label, who, count in store.db.execute(
+                f"SELECT status, label, annotator, count(*) FROM spans WHERE 1{span_filter} GROUP BY 1, 2, 3", span_params):
+            tally.spans[status] += count
+            tally.labels[label] += count
+            tally.annotators.add(who)
+        return tally
 
-    def _count(self, record: dict) -> None:
-        self.documents[record["name"]] = record["sha256"]
-        for claim in record["claims"]:
-            self.claims[claim["status"]] += 1
-            self.claim_types[claim["type"]] += 1
-            self.annotators.add(claim["annotator"])
-        for span in record["spans"]:
-            self.spans[span["status"]] += 1
-            self.labels[span["label"]] += 1
-            self.annotators.add(span["annotator"])
 
 def write_card(store: Store, schema: ClaimSchema, tally: Tally, out: Path, fmt: str, filters: dict,
                dropped: dict[str, int], argv: list[str] | None = None) -> tuple[Path, Path]:

@@ -1,18 +1,24 @@
-"""Exports. JSONL, one document per line, as DESIGN.md's contract (also the bundle format that
-import-annotations reads), with three fields more for moving work between workspaces: `done_by`
-(the curators who finished the document), and a claim's `based_on` (the suggestion it decides on)
-and `note`. Documents are streamed one at a time, so memory does not grow
-with the workspace; a document is written when any of its spans or claims matches the filter.
-The file is written to a temporary name and renamed at the end: nothing half-written is left.
+"""Exports. Every format is written from the lines of DESIGN.md's JSONL contract that SQLite
+builds (annotations/jsonl.py): JSONL writes them as they are, with three fields more for moving work
+between workspaces: `done_by` (the curators who finished the document), and a claim's `based_on`
+(the suggestion it decides on) and `note`; the other formats parse them. An export reads the
+workspace in one transaction, so the file and its dataset card describe one moment even while
+curators go on working; documents stream a chunk at a time, so memory does not grow with the
+workspace. The file is written to a temporary name and renamed at the end: nothing half-written
+is left.
+
+`span_record` and `claim_record` give the same shape to pre-annotations that never were in a
+workspace (`preannotate-file`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from annotations import jsonl
 from annotations.kb import KnowledgeBase
 from annotations.schema import ClaimSchema
 from annotations.store import Store
@@ -22,16 +28,10 @@ STATUSES = ("suggested", "accepted", "corrected", "rejected", "gold")
 
 def document_records(store: Store, kb: KnowledgeBase, schema: ClaimSchema, statuses: tuple[str, ...] | None = None,
                      types: tuple[str, ...] | None = None, annotator: str | None = None) -> Iterator[dict]:
-    """The workspace as export records (DESIGN.md's JSONL contract), one document at a time, read from
-    the store a chunk of documents per query (Store.annotated_documents)."""
-    for doc, spans, claims, done_by in store.annotated_documents(statuses, annotator, types):
-        text = doc.text
-        yield {
-            "name": doc.name, "title": doc.title, "lang": doc.lang, "sha256": doc.sha256, "text": text,
-            "meta": doc.meta, "published": doc.published, "done_by": done_by,
-            "spans": [span_record(s, text, kb) for s in spans],
-            "claims": [claim_record(c, text, kb, schema) for c in claims],
-        }
+    """The workspace as export records (DESIGN.md's JSONL contract), one document at a time."""
+    with store.reading():
+        for line in jsonl.lines(store, kb, schema, statuses, types, annotator):
+            yield json.loads(line.text)
 
 
 def span_record(span: dict, text: str, kb: KnowledgeBase) -> dict:
@@ -75,33 +75,35 @@ def export(store: Store, kb: KnowledgeBase, schema: ClaimSchema, fmt: str, out: 
     from annotations.csvexport import CsvWriter
     from annotations.docbin import DocBinWriter
 
-    tally = Tally()
-    records = tally.watch(document_records(store, kb, schema, statuses, types, annotator))
-    if progress:
-        records = _reporting(records, progress)
     writer = {"spacy": lambda: DocBinWriter(out), "conll": lambda: ConllWriter(out), "csv": lambda: CsvWriter(out, schema, types),
               "brat": lambda: BratWriter(out, schema)}.get(fmt)
-    if fmt == "jsonl":
-        documents, dropped = write_jsonl(records, out), {}
-    elif writer is None:
+    if fmt != "jsonl" and writer is None:
         raise ValueError(f"unknown export format {fmt!r}")
-    else:
-        target = writer()
-        documents = target.write(records)
-        dropped = target.dropped.counts if hasattr(target, "dropped") else {}
+    with store.reading():
+        tally = Tally.of(store, statuses, types, annotator)
+        lines = _noted(jsonl.lines(store, kb, schema, statuses, types, annotator), tally, progress)
+        if fmt == "jsonl":
+            documents, dropped = write_lines((line.text for line in lines), out), {}
+        else:
+            target = writer()
+            documents = target.write(json.loads(line.text) for line in lines)
+            dropped = target.dropped.counts if hasattr(target, "dropped") else {}
     filters = {"status": list(statuses) if statuses else "all", "types": list(types) if types else "all", "annotator": annotator or "all"}
     card, _ = write_card(store, schema, tally, Path(out), fmt, filters, dropped, argv)
     return {"documents": documents, "claims": sum(tally.claims.values()), "spans": sum(tally.spans.values()),
             "dropped": dropped, "card": card}
 
 
-def _reporting(records: Iterator[dict], progress: Callable[[int], None]) -> Iterator[dict]:
-    for record in records:
-        yield record
-        progress(1)
+def _noted(lines: Iterator[jsonl.Line], tally, progress: Callable[[int], None] | None) -> Iterator[jsonl.Line]:
+    """The lines, each document entered in the card's tally and reported to the progress bar."""
+    for line in lines:
+        tally.documents[line.name] = line.sha256
+        yield line
+        if progress:
+            progress(1)
 
 
-def write_lines(lines: Iterator[str], out: Path) -> int:
+def write_lines(lines: Iterable[str], out: Path) -> int:
     """JSONL to a temporary name, renamed when complete: nothing half-written is left."""
     out = Path(out)
     tmp = out.with_name(out.name + ".partial")

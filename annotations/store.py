@@ -200,6 +200,21 @@ def m003_search(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_export_counts(db: sqlite_utils.Database) -> None:
+    """The status indexes also hold what an export's dataset card counts (label or type, and
+    annotator), so the card's figures come from the index instead of sorting every row (14 s for a
+    million claims)."""
+    db.executescript(
+        """
+        DROP INDEX spans_status;
+        DROP INDEX claims_status;
+        CREATE INDEX spans_status ON spans(status, label, annotator);
+        CREATE INDEX claims_status ON claims(status, type, annotator);
+        """
+    )
+
+
 @dataclass(frozen=True)
 class ArticleQuery:
     """What the article list shows: words to search for, and filters. Empty means everything."""
@@ -278,6 +293,20 @@ class Store:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the workspace as it was when the first one
+        ran, while curators go on writing (WAL). Exports run inside one."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.execute("COMMIT")
 
     def _migrate(self) -> None:
         try:
@@ -561,34 +590,24 @@ class Store:
     # -- reading annotations -------------------------------------------------------------------------
 
     def spans_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None) -> list[dict]:
-        sql, params = f'SELECT {", ".join(f"[{c}]" for c in SPAN_COLUMNS)} FROM spans WHERE doc_id = ?', [doc_id]
-        sql, params = _filtered(sql, params, statuses, annotator)
-        return [dict(zip(SPAN_COLUMNS, row)) for row in self.db.execute(sql + " ORDER BY start, \"end\", id", params)]
+        where, params = row_filter(statuses, annotator)
+        sql = f'SELECT {", ".join(f"[{c}]" for c in SPAN_COLUMNS)} FROM spans WHERE doc_id = ?{where} ORDER BY start, "end", id'
+        return [dict(zip(SPAN_COLUMNS, row)) for row in self.db.execute(sql, [doc_id, *params])]
 
     def claims_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None,
                   types: tuple[str, ...] | None = None) -> list[dict]:
+        where, params = row_filter(statuses, annotator, types)
         sql = ("SELECT id, type, status, annotator, origin, evidence_start, evidence_end, confidence, based_on, note "
-               "FROM claims WHERE doc_id = ?")
-        sql, params = _filtered(sql, [doc_id], statuses, annotator)
-        if types:
-            sql += f" AND type IN ({','.join('?' * len(types))})"
-            params += list(types)
-        return [_claim_dict(row, self.claim_slots(row[0])) for row in self.db.execute(sql + " ORDER BY evidence_start, id", params)]
+               f"FROM claims WHERE doc_id = ?{where} ORDER BY evidence_start, id")
+        return [_claim_dict(row, self.claim_slots(row[0])) for row in self.db.execute(sql, [doc_id, *params])]
 
     def annotated_documents(self, statuses: tuple[str, ...] | None = None, annotator: str | None = None,
                             types: tuple[str, ...] | None = None, chunk: int = 500) -> Iterator[tuple[Document, list, list, list]]:
         """Every document with its spans, claims (with slots) and finishers, read a chunk of documents
         at a time in five queries, for exports: (document, spans, claims, done_by), in id order.
         Spans and claims are shaped as spans_of and claims_of give them."""
-        def where(alias: str, with_types: bool) -> tuple[str, list]:
-            sql, params = _filtered("", [], statuses, annotator, f"{alias}.")
-            if with_types and types:
-                sql += f" AND {alias}.type IN ({','.join('?' * len(types))})"
-                params += list(types)
-            return sql, params
-
-        span_filter, span_params = where("s", False)
-        claim_filter, claim_params = where("c", True)
+        span_filter, span_params = row_filter(statuses, annotator, None, "s.")
+        claim_filter, claim_params = row_filter(statuses, annotator, types, "c.")
         last = self.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
         for low in range(0, last + 1, chunk):
             bounds = [low, low + chunk - 1]
@@ -670,13 +689,15 @@ def _slot_rows(claim_id: str, slots: dict) -> list[dict]:
     return rows
 
 
-def _filtered(sql: str, params: list, statuses, annotator, alias: str = "") -> tuple[str, list]:
-    if statuses:
-        sql += f" AND {alias}status IN ({','.join('?' * len(statuses))})"
-        params = params + list(statuses)
-    if annotator:
-        sql += f" AND {alias}annotator = ?"
-        params = params + [annotator]
+def row_filter(statuses: tuple[str, ...] | None = None, annotator: str | None = None, types: tuple[str, ...] | None = None,
+               alias: str = "") -> tuple[str, list]:
+    """The " AND ..." conditions (and their parameters) that keep the spans or claims an export or
+    a view asks for; `types` applies to claims only."""
+    sql, params = "", []
+    for column, values in (("status", statuses), ("annotator", (annotator,) if annotator else None), ("type", types)):
+        if values:
+            sql += f" AND {alias}{column} IN ({','.join('?' * len(values))})"
+            params += list(values)
     return sql, params
 
 
