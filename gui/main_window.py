@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         done, total = self.store.progress_counts(self.curation.annotator)
-        self.status.setText(f"{self.curation.annotator} · {self.store.path} · {done} of {total} articles done")
+        self.status.setText(f"{self.curation.annotator} · {self.store.path} · {done:,} of {total:,} articles done")
 
     # -- clicking a span -------------------------------------------------------------------------
 
