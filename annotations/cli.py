@@ -213,7 +213,10 @@ def cmd_export(args) -> int:
     for reason, count in report["dropped"].items():
         print(f"  {count} spans {reason}", file=sys.stderr)
     if report["documents"] == 0:
-        print(f"nothing has status {args.status}; try --status all or --status suggested", file=sys.stderr)
+        asked = [f"--status {args.status}"] + [f"--{name} {getattr(args, name)}" for name in ("types", "annotator") if getattr(args, name)]
+        hint = ("the workspace has no spans or claims yet: import and preannotate first" if asked == ["--status all"]
+                else "try --status all" if statuses else "no span or claim passes these filters")
+        print(f"nothing matches {' '.join(asked)}; {hint}", file=sys.stderr)
     return 0
 
 

@@ -151,6 +151,14 @@ def test_brat_standoff_reads_back_with_exact_offsets(reviewed_db, tmp_path):
     assert all("annotator=rev" in notes[eid] for eid in events)
 
 
+def test_an_export_that_matches_nothing_says_which_filter(seeded_db, tmp_path, capsys):
+    assert run_cli("export", "--db", tmp_path / "empty.db", "--status", "all", "--out", tmp_path / "e.jsonl") == 0
+    assert "the workspace has no spans or claims yet" in capsys.readouterr().err
+    assert run_cli("export", "--db", seeded_db, "--status", "gold", "--annotator", "nobody", "--out", tmp_path / "n.jsonl") == 0
+    assert "nothing matches --status gold --annotator nobody; try --status all" in capsys.readouterr().err
+    assert (tmp_path / "n.jsonl").read_text(encoding="utf-8") == ""
+
+
 def test_every_export_has_a_dataset_card(reviewed_db, tmp_path):
     export(reviewed_db, "conll", tmp_path / "gold.conll")
     card = json.loads((tmp_path / "gold.conll.card.json").read_text(encoding="utf-8"))
