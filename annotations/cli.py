@@ -221,25 +221,17 @@ def cmd_export(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from annotations.evaluate import claim_as_fact, read_facts, score, score_entities
+    from annotations.evaluate import evaluate, read_facts
 
     with _store(args) as store:
         schema, _ = _schema_and_kb(args, store)
-        suggested, gold, suggested_spans, gold_spans = [], [], [], []
-        for doc in store.list_documents():
-            suggested += [claim_as_fact(doc["name"], c, schema) for c in store.claims_of(doc["id"], ("suggested",), "model")]
-            if not args.gold:
-                gold += [claim_as_fact(doc["name"], c, schema) for c in store.claims_of(doc["id"], ("gold",))]
-                spans = store.spans_of(doc["id"], ("gold",))
-                if spans:  # entities are scored on the documents a reviewer resolved
-                    gold_spans += [(doc["name"], s["start"], s["end"], s["label"]) for s in spans]
-                    suggested_spans += [(doc["name"], s["start"], s["end"], s["label"])
-                                        for s in store.spans_of(doc["id"], ("suggested",), "model")]
-    if args.gold:
-        gold = read_facts(Path(args.gold), schema)
-    figures = {"claims": score(gold, suggested, schema), "entities": score_entities(gold_spans, suggested_spans) if gold_spans else None}
+        figures = evaluate(store, schema, read_facts(Path(args.gold), schema) if args.gold else None)
     if args.json:
         print(json.dumps(figures, indent=2))
+        return 0
+    overall = figures["claims"]["overall"]
+    if overall["tp"] + overall["fn"] == 0 and figures["entities"] is None:
+        print("nothing to score: no article has gold yet (resolve some with `gui --review`, or pass --gold FACTS.jsonl)")
         return 0
     for title, table in (("claim type", figures["claims"]), ("entity label", figures["entities"])):
         if table is None:

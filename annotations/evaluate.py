@@ -5,6 +5,10 @@ the schema marks required matches: an entity by its kb_id (or its text, lower-ca
 within 1%, a period, date or choice exactly, a text when one contains the other. Each gold fact is
 matched at most once. Gold comes from the workspace (status gold) or from a facts file such as
 tests/data/seed_gold.jsonl: {"doc": NAME, "type": TYPE, "slots": {SLOT: value or kb_id}}.
+
+Only the documents gold covers are scored: with the workspace's gold, those a reviewer resolved
+(they hold a gold span or claim); with a facts file, those it names. Suggestions on articles nobody
+has resolved yet are neither right nor wrong.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from annotations.errors import InputRefused
+from annotations.errors import InputRefused, NotFound
 from annotations.schema import ClaimSchema, Slot
+from annotations.store import Store
 
 TOLERANCE = 0.01
 
@@ -70,18 +75,45 @@ def matches(gold: dict, fact: dict, schema: ClaimSchema) -> bool:
                for name, expected in gold["slots"].items() if claim_type.slots[name].required)
 
 
+def evaluate(store: Store, schema: ClaimSchema, gold_facts: list[dict] | None = None) -> dict:
+    """Claims (and, with the workspace's gold, entity spans) of the model against gold, on the
+    documents gold covers."""
+    if gold_facts is None:
+        documents = store.documents_with_gold()
+    else:
+        documents = []
+        for name in sorted({fact["doc"] for fact in gold_facts}):
+            try:
+                documents.append((store.document_id(name), name))
+            except NotFound:
+                continue  # its gold facts count as missed
+    suggested, gold, suggested_spans, gold_spans = [], [], [], []
+    for doc_id, name in documents:
+        suggested += [claim_as_fact(name, c, schema) for c in store.claims_of(doc_id, ("suggested",), "model")]
+        if gold_facts is None:
+            gold += [claim_as_fact(name, c, schema) for c in store.claims_of(doc_id, ("gold",))]
+            gold_spans += [(name, s["start"], s["end"], s["label"]) for s in store.spans_of(doc_id, ("gold",))]
+            suggested_spans += [(name, s["start"], s["end"], s["label"]) for s in store.spans_of(doc_id, ("suggested",), "model")]
+    return {"claims": score(gold if gold_facts is None else gold_facts, suggested, schema),
+            "entities": score_entities(gold_spans, suggested_spans) if gold_spans else None}
+
+
 def score(gold: list[dict], suggested: list[dict], schema: ClaimSchema) -> dict:
-    """Per claim type and overall: tp, fp, fn, precision, recall, f1."""
+    """Per claim type and overall: tp, fp, fn, precision, recall, f1. A suggestion is matched
+    against the gold of its own document only."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
-    unmatched = list(gold)
+    unmatched: dict[str, list[dict]] = defaultdict(list)
+    for g in gold:
+        unmatched[g["doc"]].append(g)
     for fact in suggested:
-        hit = next((g for g in unmatched if matches(g, fact, schema)), None)
+        candidates = unmatched[fact["doc"]]
+        hit = next((g for g in candidates if matches(g, fact, schema)), None)
         if hit is not None:
-            unmatched.remove(hit)
+            candidates.remove(hit)
             counts[fact["type"]]["tp"] += 1
         else:
             counts[fact["type"]]["fp"] += 1
-    for g in unmatched:
+    for g in (g for candidates in unmatched.values() for g in candidates):
         counts[g["type"]]["fn"] += 1
     total = {"tp": 0, "fp": 0, "fn": 0}
     for c in counts.values():

@@ -426,6 +426,12 @@ class Store:
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
 
+    def documents_with_gold(self) -> list[tuple[int, str]]:
+        """(id, name) of the documents a reviewer resolved: those holding a gold span or claim."""
+        return self.db.execute(
+            "SELECT id, name FROM documents WHERE id IN (SELECT doc_id FROM spans WHERE status = 'gold' "
+            "UNION SELECT doc_id FROM claims WHERE status = 'gold') ORDER BY id").fetchall()
+
     def count_documents(self) -> int:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
 

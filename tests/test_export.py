@@ -13,7 +13,7 @@ from spacy.tokens import DocBin
 
 from annotations.entities import non_overlapping
 from annotations.store import Store
-from tests.conftest import DOC, run_cli
+from tests.conftest import DOC, DOC2, run_cli
 
 pytestmark = pytest.mark.model
 
@@ -181,3 +181,8 @@ def test_evaluate_scores_suggestions_per_entity_label_and_claim_type(reviewed_db
     entities, claims = figures["entities"], figures["claims"]
     assert {"ORG", "GPE", "overall"} <= entities.keys() and entities["overall"]["precision"] > 0.9
     assert claims["overall"]["tp"] > 0
+    with Store(reviewed_db) as store:  # only the two reviewed articles are scored, not the three nobody resolved
+        reviewed = [store.document_id(DOC), store.document_id(DOC2)]
+        assert [doc_id for doc_id, _ in store.documents_with_gold()] == reviewed
+        suggestions = sum(len(store.claims_of(doc_id, ("suggested",), "model")) for doc_id in reviewed)
+    assert claims["overall"]["tp"] + claims["overall"]["fp"] == suggestions
