@@ -12,6 +12,7 @@ position. All actions are Curation actions (one transaction, one audit entry, un
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from annotations.claims import claim_signature
@@ -211,26 +212,32 @@ def _source(group: ClaimGroup, gold: dict) -> dict:
     return next((v for v in group.versions.values() if v and v["id"] == gold["based_on"]), group.first_version())
 
 
-def cross_document_conflicts(store, schema) -> list[dict]:
-    """Claims about the same thing (type, subject, market, period) whose values differ between articles."""
+def cross_document_conflicts(store, schema, stop: Callable[[], bool] | None = None) -> list[dict]:
+    """Claims about the same thing (type, subject, market, period) whose values differ between
+    articles, each with its evidence sentence; the claims of a conflict in order of value.
+    `stop` is asked between documents; when it says so, nothing is returned."""
     seen: dict[tuple, list[dict]] = {}
-    for doc, _, claims, _ in store.annotated_documents(("gold", "accepted", "corrected")):
+    for _, name, claims in store.decided_claims(("gold", "accepted", "corrected")):
+        if stop and stop():
+            return []
         for claim in claims:
             claim_type = schema.claim_types.get(claim["type"])
             anchor = claim_type.anchor_slot if claim_type else None
-            fact = claim_as_fact(doc.name, claim, schema)["slots"]
+            fact = claim_as_fact(name, claim, schema)["slots"]
             if anchor is None or fact.get(anchor.name) is None:
                 continue
             subject = next((fact.get(s.name) for s in claim_type.slots.values() if s.kind == "entity" and s.required), None)
             key = (claim["type"], subject, fact.get("market"), fact.get("period"))
-            evidence = claim["evidence"] or {}
-            seen.setdefault(key, []).append({"doc": doc.name, "value": fact[anchor.name], "claim_id": claim["id"],
-                                             "annotator": claim["annotator"],
-                                             "evidence": doc.text[evidence.get("start", 0):evidence.get("end", 0)]})
+            seen.setdefault(key, []).append({"doc": name, "value": fact[anchor.name], "claim_id": claim["id"], "annotator": claim["annotator"]})
     conflicts = []
     for (claim_type, subject, market, period), found in seen.items():
         docs = {f["doc"] for f in found}
         values = {round(float(f["value"]), 6) for f in found}
         if len(docs) > 1 and len(values) > 1:
+            found.sort(key=lambda f: (float(f["value"]), f["doc"]))
             conflicts.append({"type": claim_type, "subject": subject, "market": market, "period": period, "claims": found})
+    evidence = store.evidence_texts([f["claim_id"] for conflict in conflicts for f in conflict["claims"]])
+    for conflict in conflicts:
+        for f in conflict["claims"]:
+            f["evidence"] = evidence[f["claim_id"]]
     return conflicts

@@ -66,9 +66,17 @@ def ask_curator() -> str | None:
 
 
 def screenshot(app, window, path: str) -> int:
+    """The window as a user sees it once its background work is in (a picture that is the same on
+    every run), then closed as a user would close it."""
+    from PySide6.QtCore import QThread
+
     window.show()
+    for worker in window.findChildren(QThread):
+        worker.wait()
     app.processEvents()
-    if not window.grab().save(path):
+    saved = window.grab().save(path)
+    window.close()
+    if not saved:
         print(f"error: cannot write {path}", file=sys.stderr)
         return 1
     print(f"wrote {path}")

@@ -28,6 +28,7 @@ from gui.article_view import ArticleView
 from gui.dialogs import AddClaimDialog, LinkDialog, SlotDialog
 from gui.frame import add_key, column, row, run_action, set_panes
 from gui.models import ClaimListModel, DocumentListModel, IdRole, SlotTableModel
+from gui.workers import stop_quietly
 
 KEYS_HELP = ("Enter confirm · X reject · E edit slot · N new claim · J/K next/previous · "
              "1–9 label selection · D done → next · Ctrl+Z undo")
@@ -341,11 +342,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         """Closing during pre-annotation stops it after the document in hand (each is stored whole)."""
         worker = getattr(self, "worker", None)
-        if worker is not None and worker.isRunning():
-            for signal in (worker.imported, worker.done, worker.failed):
-                signal.disconnect()  # the window is going: nothing more to show
-            worker.requestInterruption()
-            worker.wait()
+        if worker is not None:
+            stop_quietly(worker, worker.imported, worker.done, worker.failed)
         super().closeEvent(event)
 
     def _on_imported(self, count: int) -> None:

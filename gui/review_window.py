@@ -20,13 +20,15 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from annotations.review import ClaimGroup, Review, SpanGroup, cross_document_conflicts
+from annotations.review import ClaimGroup, Review, SpanGroup
 from annotations.store import Store
 from gui.article_view import ArticleView
 from gui.dialogs import SlotDialog
 from gui.frame import add_key, column, run_action, set_panes
 from gui.models import DocumentListModel, IdRole, shown_value
+from gui.workers import ConflictsWorker, stop_quietly
 
+CONFLICT_LINES = 10  # values listed per conflict across articles
 KEYS_HELP = "J/K move · 1–9 take curator N's version · S take the selected slot · E edit gold · X reject · N note · D reviewed → next · Ctrl+Z undo"
 
 
@@ -181,12 +183,36 @@ class ReviewWindow(QMainWindow):
         self.article_list.selectionModel().currentChanged.connect(
             lambda current, _: current.data(IdRole) is not None and self.open_document(current.data(IdRole)))
         self.across.clear()
-        for conflict in cross_document_conflicts(self.store, self.schema):
-            lines = [f"{conflict['type']} of {conflict['subject']} ({conflict['market'] or 'any market'}, {conflict['period'] or 'no period'}):"]
-            lines += [f"   {c['value']} in {c['doc']} ({c['annotator']}): “{c['evidence'].strip()}”" for c in conflict["claims"]]
-            self.across.addItem("\n".join(lines))
+        self.across.addItem("Looking for the same fact with different values in other articles…")
+        self._show_status("looking for conflicts across articles…")
+        self.conflicts_worker = ConflictsWorker(self.store.path, self.schema, self)
+        self.conflicts_worker.done.connect(self._show_conflicts)
+        self.conflicts_worker.failed.connect(lambda message: self._show_status(f"conflicts across articles not checked: {message}"))
+        self.conflicts_worker.start()
+
+    def _show_status(self, conflicts: str) -> None:
         self.status.setText(f"{self.review.annotator} (reviewer) · {self.store.path} · {self.documents.rowCount()} articles to review"
-                            f" · {self.across.count()} conflicts across articles")
+                            f" · {conflicts}")
+
+    def _show_conflicts(self, conflicts: list[dict]) -> None:
+        """One entry per conflict: the fact, then its values with the article and evidence of each
+        (the first CONFLICT_LINES of them; a big workspace can have thousands)."""
+        self.across.clear()
+        for conflict in conflicts:
+            claims = conflict["claims"]
+            lines = [f"{conflict['type']} of {conflict['subject']} ({conflict['market'] or 'any market'}, {conflict['period'] or 'no period'}):"]
+            lines += [f"   {c['value']} in {c['doc']} ({c['annotator']}): “{c['evidence'].strip()}”" for c in claims[:CONFLICT_LINES]]
+            if len(claims) > CONFLICT_LINES:
+                lines.append(f"   … and {len(claims) - CONFLICT_LINES} more in {len({c['doc'] for c in claims[CONFLICT_LINES:]})} articles")
+            self.across.addItem("\n".join(lines))
+        self._show_status(f"{len(conflicts)} conflict{'' if len(conflicts) == 1 else 's'} across articles")
+
+    def closeEvent(self, event) -> None:
+        """Closing while conflicts are being looked for stops that between two articles."""
+        worker = getattr(self, "conflicts_worker", None)
+        if worker is not None:
+            stop_quietly(worker, worker.done, worker.failed)
+        super().closeEvent(event)
 
     def open_document(self, doc_id: int) -> None:
         row = self.documents.row_of(doc_id)

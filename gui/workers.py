@@ -1,11 +1,26 @@
-"""Slow work off the GUI thread: loading spaCy and pre-annotating run here and report back by signal."""
+"""Slow work off the GUI thread: loading spaCy, pre-annotating and looking for conflicts across
+articles run here, each in its own connection, and report back by signal."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
 
 from annotations.errors import ClaimdeskError
+from annotations.schema import ClaimSchema
 from annotations.settings import Settings
+
+
+def stop_quietly(worker: QThread | None, *signals) -> None:
+    """For a closing window: disconnect the worker's signals (nothing more to show), ask it to stop
+    between two units of its work, and wait for it."""
+    if worker is None or not worker.isRunning():
+        return
+    for signal in signals:
+        signal.disconnect()
+    worker.requestInterruption()
+    worker.wait()
 
 
 class PreannotateWorker(QThread):
@@ -33,3 +48,27 @@ class PreannotateWorker(QThread):
             self.failed.emit(str(e))
             return
         self.done.emit(report)
+
+
+class ConflictsWorker(QThread):
+    """Looks for the same fact with different values across articles (review.cross_document_conflicts),
+    which reads every decided claim of the workspace: seconds on a big one."""
+
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, path: Path, schema: ClaimSchema, parent=None):
+        super().__init__(parent)
+        self.path, self.schema = path, schema
+
+    def run(self) -> None:
+        from annotations.review import cross_document_conflicts
+        from annotations.store import Store
+
+        try:
+            with Store(self.path) as store:
+                conflicts = cross_document_conflicts(store, self.schema, stop=self.isInterruptionRequested)
+        except ClaimdeskError as e:
+            self.failed.emit(str(e))
+            return
+        self.done.emit(conflicts)

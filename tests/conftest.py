@@ -151,3 +151,13 @@ def reviewed_db(review_db) -> Path:
         review.add_claim(doc.id, "role", {"person": typed("person", "Zhang Yiming"), "organization": typed("organization", "ByteDance"),
                                           "title": typed("title", "=HYPERLINK(\"http://evil\",\"CEO\")")})
     return review_db
+
+
+def record_conflicting_shares(curation) -> None:
+    """The curator records Xiaomi's share of India in 2019-Q2 as 28.7% in DOC and as 30% in DOC2."""
+    store = curation.store
+    for name, share in ((DOC, "28.7%"), (DOC2, "30%")):
+        doc = store.document(store.document_id(name))
+        slot = lambda slot, typed: [curation.slot_value_from_text(doc, "market_share", slot, typed)]
+        curation.add_claim(doc.id, "market_share", {"subject": slot("subject", "Xiaomi"), "market": slot("market", "India"),
+                                                     "share": slot("share", share), "period": slot("period", "Q2 2019")})

@@ -14,7 +14,7 @@ from annotations.errors import InputRefused
 from annotations.review import Review, cross_document_conflicts
 from annotations.settings import load_settings
 from annotations.store import Store
-from tests.conftest import DOC, DOC2, run_cli
+from tests.conftest import DOC, DOC2, record_conflicting_shares, run_cli
 
 pytestmark = pytest.mark.model
 
@@ -119,11 +119,7 @@ def test_review_resolves_every_difference_into_gold(review_db, team, tmp_path):
 def test_the_same_fact_with_different_values_in_two_articles_is_listed(seeded_db):
     with Store(seeded_db) as store:
         curation = Curation.open(load_settings(seeded_db), store, "ana")
-        for name, share in ((DOC, "28.7%"), (DOC2, "30%")):
-            doc = store.document(store.document_id(name))
-            slot = lambda slot, typed: [curation.slot_value_from_text(doc, "market_share", slot, typed)]
-            curation.add_claim(doc.id, "market_share", {"subject": slot("subject", "Xiaomi"), "market": slot("market", "India"),
-                                                         "share": slot("share", share), "period": slot("period", "Q2 2019")})
+        record_conflicting_shares(curation)
         [conflict] = cross_document_conflicts(store, curation.schema)
     assert (conflict["type"], conflict["subject"], conflict["market"], conflict["period"]) == ("market_share", "xiaomi", "india", "2019-Q2")
     assert sorted(c["value"] for c in conflict["claims"]) == [28.7, 30.0]

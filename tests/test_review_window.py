@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from annotations.review import ClaimGroup, Review, SpanGroup
 from annotations.settings import load_settings
 from annotations.store import Store
-from tests.conftest import DOC
+from tests.conftest import DOC, DOC2, record_conflicting_shares
 
 pytestmark = [pytest.mark.gui, pytest.mark.model]
 
@@ -89,3 +89,24 @@ def test_the_automatic_gold_can_be_undone_and_a_note_kept(window, qtbot, review_
     qtbot.keyClick(window.group_list, Qt.Key.Key_N)
     notes = [c["note"] for c in window.store.claims_of(doc_id, ("gold",), "rev")]
     assert "checked against the source" in notes
+
+
+def test_conflicts_across_articles_are_found_behind_the_open_window(qtbot, review_db):
+    from annotations.curation import Curation
+    from gui.review_window import CONFLICT_LINES, ReviewWindow
+
+    with Store(review_db) as store:
+        record_conflicting_shares(Curation.open(load_settings(review_db), store, "ana"))
+    store = Store(review_db)
+    win = ReviewWindow(store, Review.open(load_settings(review_db), store, "rev"))
+    qtbot.addWidget(win)
+    assert win.across.item(0).text().startswith("Looking for")  # the window does not wait for it
+    qtbot.waitUntil(lambda: "across articles" in win.status.text() and "looking" not in win.status.text(), timeout=20_000)
+    found = [win.across.item(i).text() for i in range(win.across.count())]
+    xiaomi = next(text for text in found if text.startswith("market_share of xiaomi (india, 2019-Q2)"))
+    assert "28.7 in " + DOC in xiaomi and "30.0 in " + DOC2 in xiaomi
+    many = {"type": "shipments", "subject": "xiaomi", "market": None, "period": None,
+            "claims": [{"value": n, "doc": f"doc{n}", "annotator": "ana", "evidence": "…"} for n in range(CONFLICT_LINES + 3)]}
+    win._show_conflicts([many])
+    assert win.across.item(0).text().splitlines()[-1] == "   … and 3 more in 3 articles" and "1 conflict across" in win.status.text()
+    store.close()
