@@ -137,18 +137,18 @@ def preannotate(store: Store, annotator: Annotator, batch_size: int = 32, n_proc
     `stop` is asked between documents: each document is stored whole, so stopping loses nothing."""
     store.record_schema("claims", annotator.schema)
     done = store.preannotation_keys()
-    by_lang: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
-    for doc_id, text, lang, published in store.documents_for_preannotation():
-        by_lang[lang].append((doc_id, text, published))
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for doc_id, lang in store.document_languages():
+        by_lang[lang].append(doc_id)
     report = {"documents": 0, "skipped": 0, "notices": []}
-    for lang, docs in sorted(by_lang.items()):
+    for lang, doc_ids in sorted(by_lang.items()):
         pipeline = annotator.pipeline(lang)
         if pipeline.notice:
             report["notices"].append(pipeline.notice)
         key = annotator.key(lang)
-        todo = [d for d in docs if force or done.get(d[0]) != key]
-        report["skipped"] += len(docs) - len(todo)
-        texts = ((text, (doc_id, published)) for doc_id, text, published in todo)
+        todo = [doc_id for doc_id in doc_ids if force or done.get(doc_id) != key]
+        report["skipped"] += len(doc_ids) - len(todo)
+        texts = ((text, (doc_id, published)) for doc_id, text, published in store.texts_of(todo))
         for doc, (doc_id, published) in pipeline.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process):
             spans, claims = annotator.annotate(doc, lang, published)
             store.replace_suggestions(doc_id, spans, claims, annotator.schema.hash, key, pipeline.name)

@@ -493,8 +493,18 @@ class Store:
         aliases = self.db.execute("SELECT alias, kb_id FROM kb_aliases ORDER BY alias").fetchall()
         return entities, aliases
 
-    def documents_for_preannotation(self) -> Iterator[tuple[int, str, str, str | None]]:
-        yield from self.db.execute("SELECT id, text, lang, published FROM documents ORDER BY id")
+    def document_languages(self) -> list[tuple[int, str]]:
+        """(id, language) of every document, in id order."""
+        return self.db.execute("SELECT id, lang FROM documents ORDER BY id").fetchall()
+
+    def texts_of(self, doc_ids: list[int], chunk: int = 200) -> Iterator[tuple[int, str, str | None]]:
+        """(id, text, publication date) of these documents in this order, read a chunk at a time so
+        that only a chunk of texts is in memory, and no query is left open between chunks."""
+        for start in range(0, len(doc_ids), chunk):
+            ids = doc_ids[start:start + chunk]
+            rows = {row[0]: row for row in self.db.execute(
+                f"SELECT id, text, published FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids)}
+            yield from (rows[doc_id] for doc_id in ids)
 
     def preannotation_keys(self) -> dict[int, str]:
         return dict(self.db.execute("SELECT doc_id, key FROM preannotated").fetchall())

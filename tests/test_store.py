@@ -42,6 +42,17 @@ def test_same_text_twice_is_stored_once(store):
     assert store.count_documents() == 1
 
 
+def test_texts_for_preannotation_come_a_chunk_at_a_time_in_the_order_asked(store):
+    docs = [{"name": f"d{n}", "title": "t", "text": f"text {n}", "sha256": f"h{n}", "lang": "en" if n % 2 else "nl",
+             "meta": {}, "published": None} for n in range(5)]
+    ids = [d["id"] for d in store.add_documents(docs)[0]]
+    assert store.document_languages() == [(i, "en" if n % 2 else "nl") for n, i in enumerate(ids)]
+    chunks = store.texts_of(ids[::-1], chunk=2)
+    assert [next(chunks)[1], next(chunks)[1]] == ["text 4", "text 3"]
+    store.db.execute("UPDATE documents SET published = '2020-01-01'")  # nothing is left open between chunks
+    assert [row[1:] for row in chunks] == [("text 2", "2020-01-01"), ("text 1", "2020-01-01"), ("text 0", "2020-01-01")]
+
+
 def test_failed_batch_stores_nothing(store):
     good = {"name": "a", "title": "t", "text": "x", "sha256": "h1", "lang": "en", "meta": {}, "published": None}
     bad = {**good, "sha256": "h2", "text": None}  # NOT NULL violation in the middle of the batch
