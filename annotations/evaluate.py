@@ -92,8 +92,10 @@ def evaluate(store: Store, schema: ClaimSchema, gold_facts: list[dict] | None = 
         suggested += [claim_as_fact(name, c, schema) for c in store.claims_of(doc_id, ("suggested",), "model")]
         if gold_facts is None:
             gold += [claim_as_fact(name, c, schema) for c in store.claims_of(doc_id, ("gold",))]
-            gold_spans += [(name, s["start"], s["end"], s["label"]) for s in store.spans_of(doc_id, ("gold",))]
-            suggested_spans += [(name, s["start"], s["end"], s["label"]) for s in store.spans_of(doc_id, ("suggested",), "model")]
+            spans = [(name, s["start"], s["end"], s["label"]) for s in store.spans_of(doc_id, ("gold",))]
+            if spans:  # entities are scored where the reviewer resolved them
+                gold_spans += spans
+                suggested_spans += [(name, s["start"], s["end"], s["label"]) for s in store.spans_of(doc_id, ("suggested",), "model")]
     return {"claims": score(gold if gold_facts is None else gold_facts, suggested, schema),
             "entities": score_entities(gold_spans, suggested_spans) if gold_spans else None}
 

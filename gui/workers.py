@@ -12,10 +12,10 @@ from annotations.schema import ClaimSchema
 from annotations.settings import Settings
 
 
-def stop_quietly(worker: QThread | None, *signals) -> None:
+def stop_quietly(worker: QThread, *signals) -> None:
     """For a closing window: disconnect the worker's signals (nothing more to show), ask it to stop
     between two units of its work, and wait for it."""
-    if worker is None or not worker.isRunning():
+    if not worker.isRunning():
         return
     for signal in signals:
         signal.disconnect()
@@ -52,7 +52,7 @@ class PreannotateWorker(QThread):
 
 class ConflictsWorker(QThread):
     """Looks for the same fact with different values across articles (review.cross_document_conflicts),
-    which reads every decided claim of the workspace: seconds on a big one."""
+    which reads every decided claim of the workspace: half a minute on a big one."""
 
     done = Signal(object)
     failed = Signal(str)
