@@ -381,9 +381,11 @@ class Store:
         if query.match():
             where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
             params.append(query.match())
-        if query.status:
-            where.append("coalesce(p.status, 'new') = ?")
-            params.append(query.status)
+        if query.status == "new":
+            where.append("p.status IS NULL")
+        elif query.status:  # from the curator's progress rows, not by testing every article in turn
+            where.append("d.id IN (SELECT doc_id FROM document_progress WHERE annotator = ? AND status = ?)")
+            params += [annotator, query.status]
         if query.lang:
             where.append("d.lang = ?")
             params.append(query.lang)

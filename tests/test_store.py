@@ -112,3 +112,10 @@ def test_the_article_list_is_read_in_pages_and_searched_with_fts(store, tmp_path
     assert len(found) == 150 and all("Xiaomi" in r["title"] for r in found)
     assert store.list_documents("ana", query=ArticleQuery(words='"; DROP TABLE documents; --')) == []
     assert store.count_documents() == 450
+    ids = [r["id"] for r in first]
+    store.db["document_progress"].insert_all([{"doc_id": doc_id, "annotator": who, "status": status, "updated_at": "t"}
+                                              for doc_id, who, status in ((ids[0], "ana", "done"), (ids[1], "ana", "in_progress"),
+                                                                          (ids[2], "bo", "done"))])
+    listed = lambda status: [r["id"] for r in store.list_documents("ana", query=ArticleQuery(status=status))]
+    assert listed("done") == [ids[0]] and listed("in_progress") == [ids[1]]
+    assert len(listed("new")) == 448 and ids[2] in listed("new")  # bo's progress is not ana's
