@@ -32,6 +32,7 @@ MIGRATION_SET = "claimdesk"
 migrations = Migrations(MIGRATION_SET)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+RARE_CLAIMS = 5000  # fewer claims of a type than this, and the article list finds them from the claims
 KEY_SEP = "\x1f"  # joins the columns of a compound key in the audit log
 SPAN_COLUMNS = ("id", "start", "end", "label", "kb_id", "status", "annotator", "origin", "based_on")
 
@@ -390,7 +391,12 @@ class Store:
             where.append("d.lang = ?")
             params.append(query.lang)
         if query.claim_type:
-            where.append("EXISTS (SELECT 1 FROM claims t WHERE t.doc_id = d.id AND t.type = ?)")
+            # A rare type is looked up from its claims; a common one by testing articles in order,
+            # which fills a page after a few (each way is slow where the other is fast: 0.4 s).
+            rare = self.db.execute("SELECT count(*) < ? FROM (SELECT 1 FROM claims WHERE type = ? LIMIT ?)",
+                                   [RARE_CLAIMS, query.claim_type, RARE_CLAIMS]).fetchone()[0]
+            where.append("d.id IN (SELECT doc_id FROM claims WHERE type = ?)" if rare
+                         else "EXISTS (SELECT 1 FROM claims t WHERE t.doc_id = d.id AND t.type = ?)")
             params.append(query.claim_type)
         rows = self.db.execute(
             "SELECT d.id, d.name, d.title, d.lang, coalesce(p.status, 'new'), "

@@ -119,3 +119,17 @@ def test_the_article_list_is_read_in_pages_and_searched_with_fts(store, tmp_path
     listed = lambda status: [r["id"] for r in store.list_documents("ana", query=ArticleQuery(status=status))]
     assert listed("done") == [ids[0]] and listed("in_progress") == [ids[1]]
     assert len(listed("new")) == 448 and ids[2] in listed("new")  # bo's progress is not ana's
+
+
+def test_the_article_list_filters_by_claim_type_whether_the_type_is_rare_or_common(store, monkeypatch):
+    import annotations.store
+    from annotations.ingest import make_document
+    from annotations.store import ArticleQuery
+
+    monkeypatch.setattr(annotations.store, "RARE_CLAIMS", 5)
+    ids = [d["id"] for d in store.add_documents(make_document(f"Report {n}", f"doc{n}", "test", lang="en") for n in range(30))[0]]
+    with store.write():
+        store.insert_claims([{"doc_id": doc_id, "type": claim_type, "origin": "rules", "status": "suggested", "annotator": "model", "slots": {}}
+                             for claim_type, chosen in (("valuation", ids[7:9]), ("shipments", ids[::3])) for doc_id in chosen], "t")
+    listed = lambda claim_type: [r["id"] for r in store.list_documents("ana", query=ArticleQuery(claim_type=claim_type))]
+    assert listed("valuation") == ids[7:9] and listed("shipments") == ids[::3] and listed("role") == []
