@@ -4,7 +4,8 @@ A bundle is a JSONL export (one document per line) or another workspace database
 matched by SHA-256 and the missing ones come along; every span and claim keeps its annotator,
 status and origin. The whole bundle is checked first (claim types and slots against the schema,
 offsets and texts against the document) and stored in one transaction, or refused with every
-problem named: nothing from a bad bundle is stored. Importing the same bundle twice adds nothing:
+problem named: nothing from a bad bundle is stored. A bundle is read twice, a document at a time
+(once to check it, once to store it), so its size is not bounded by memory. Importing the same bundle twice adds nothing:
 claims keep their ids, spans are recognised by position, label, annotator and status, and a
 suggestion equal to one already in the workspace is mapped onto it instead of being copied.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,35 +36,45 @@ class BundleReport:
     already_present: int = 0
 
 
-def read_bundle(path: Path, schema: ClaimSchema) -> list[dict]:
-    """The bundle's document records, checked against the schema and their texts; InputRefused if not."""
-    path = Path(path)
+SHOWN_PROBLEMS = 20  # a refusal names this many problems, then counts the rest
+
+
+def check_bundle(path: Path, schema: ClaimSchema) -> int:
+    """Read the whole bundle once and return how many documents it holds, or refuse it
+    (InputRefused) naming its problems: JSON, claim types and slots, offsets and texts."""
+    problems, count = [], 0
+    for number, record, problem in _records(Path(path), schema):
+        problems += [problem] if problem else record_problems(record, schema, f"line {number}")
+        count += 1
+    if problems:
+        more = len(problems) - SHOWN_PROBLEMS
+        raise InputRefused(str(path), "; ".join(problems[:SHOWN_PROBLEMS]) + (f"; and {more} more" if more > 0 else ""))
+    if not count:
+        raise InputRefused(str(path), "the bundle holds no documents")
+    return count
+
+
+def _records(path: Path, schema: ClaimSchema) -> Iterator[tuple[int, dict | None, str | None]]:
+    """(line number, record, None) or (line number, None, what is wrong with the line), one document
+    at a time, so that a bundle of any size is read in little memory."""
     if not path.is_file():
         raise InputRefused(str(path), "no such file")
     if is_sqlite_file(path):
         with Store(path) as other:
-            records = [(n, r) for n, r in enumerate(document_records(other, KnowledgeBase.build(EntityFile(1, {}, "", "")), schema), 1)]
-    else:
-        records, problems = [], []
-        with path.open(encoding="utf-8-sig", errors="strict") as f:
-            try:
-                for number, line in enumerate(f, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        records.append((number, json.loads(line)))
-                    except json.JSONDecodeError as e:
-                        problems.append(f"line {number}: not valid JSON ({e.msg})")
-            except UnicodeDecodeError as e:
-                raise InputRefused(str(path), f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-        if problems:
-            raise InputRefused(str(path), "; ".join(problems))
-    problems = [p for number, record in records for p in record_problems(record, schema, f"line {number}")]
-    if problems:
-        raise InputRefused(str(path), "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else ""))
-    if not records:
-        raise InputRefused(str(path), "the bundle holds no documents")
-    return [record for _, record in records]
+            for number, record in enumerate(document_records(other, KnowledgeBase.build(EntityFile(1, {}, "", "")), schema), 1):
+                yield number, record, None
+        return
+    with path.open(encoding="utf-8-sig", errors="strict") as f:
+        try:
+            for number, line in enumerate(f, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield number, json.loads(line), None
+                except json.JSONDecodeError as e:
+                    yield number, None, f"line {number}: not valid JSON ({e.msg})"
+        except UnicodeDecodeError as e:
+            raise InputRefused(str(path), f"not UTF-8 text ({e.reason} at byte {e.start})") from None
 
 
 def record_problems(record, schema: ClaimSchema, where: str) -> list[str]:
@@ -129,18 +141,24 @@ def record_problems(record, schema: ClaimSchema, where: str) -> list[str]:
     return problems
 
 
-def import_bundle(store: Store, records: list[dict], source: str) -> BundleReport:
-    """Store checked records (read_bundle) in one transaction."""
+def import_bundle(store: Store, path: Path, schema: ClaimSchema, progress: Callable[[int], None] | None = None) -> BundleReport:
+    """Store a bundle that check_bundle passed, in one transaction, reading it a second time a
+    document at a time. A record that has gone bad since (the file changed under us) undoes it all."""
     report = BundleReport()
     stamp = now()
     with store.write():
-        for record in records:
-            doc_id = _document(store, record, source, report)
+        for number, record, problem in _records(Path(path), schema):
+            problems = [problem] if problem else record_problems(record, schema, f"line {number}")
+            if problems:
+                raise InputRefused(str(path), f"changed while it was imported: {problems[0]}")
+            doc_id = _document(store, record, str(path), report)
             _spans(store, doc_id, record.get("spans") or [], stamp, report)
             _claims(store, doc_id, record.get("claims") or [], stamp, report)
             for curator in record.get("done_by") or []:
                 store.db["document_progress"].insert(
                     {"doc_id": doc_id, "annotator": curator, "status": "done", "updated_at": stamp}, replace=True)
+            if progress:
+                progress(1)
     return report
 
 

@@ -279,7 +279,9 @@ def cmd_preannotate_file(args) -> int:
 
 
 def cmd_import_annotations(args) -> int:
-    from annotations.bundles import import_bundle, read_bundle
+    from tqdm import tqdm
+
+    from annotations.bundles import check_bundle, import_bundle
 
     refused = 0
     with _store(args) as store:
@@ -287,12 +289,13 @@ def cmd_import_annotations(args) -> int:
         store.record_schema("claims", schema)
         for path in args.paths:
             try:
-                records = read_bundle(Path(path), schema)
+                documents = check_bundle(Path(path), schema)
+                with tqdm(total=documents, desc=f"importing {Path(path).name}", unit="doc", disable=None, file=sys.stderr) as bar:
+                    report = import_bundle(store, Path(path), schema, progress=bar.update)
             except InputRefused as e:
                 print(f"refused {e}", file=sys.stderr)
                 refused += 1
                 continue
-            report = import_bundle(store, records, str(path))
             print(f"{path}: {report.claims} claims and {report.spans} spans added, {report.documents_added} new documents"
                   + (f", {report.already_present} already here" if report.already_present else ""))
     return 1 if refused else 0

@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from annotations.agreement import agreement
-from annotations.bundles import import_bundle, read_bundle
+from annotations.bundles import check_bundle, import_bundle
 from annotations.curation import Curation
 from annotations.errors import InputRefused
 from annotations.review import Review, cross_document_conflicts
@@ -35,7 +35,9 @@ def test_bundles_keep_who_decided_what_and_import_only_once(review_db, team, cap
 def test_documents_missing_from_the_target_come_along(team, tmp_path):
     root, _ = team
     with Store(tmp_path / "empty.db") as store:
-        report = import_bundle(store, read_bundle(root / "ana.jsonl", Review.open(load_settings(store.path), store, "rev").schema), "ana")
+        schema = Review.open(load_settings(store.path), store, "rev").schema
+        assert check_bundle(root / "ana.jsonl", schema) == 2
+        report = import_bundle(store, root / "ana.jsonl", schema)
         assert report.documents_added == 2 and store.count_documents() == 2
         assert store.claims_of(store.document_id(DOC), annotator="ana")
 
@@ -52,11 +54,26 @@ def test_a_bundle_that_does_not_fit_is_refused_whole(team, review_db, tmp_path):
         before = store.stats()
         schema = Review.open(load_settings(review_db), store, "rev").schema
         with pytest.raises(InputRefused) as refused:
-            read_bundle(bad, schema)
+            check_bundle(bad, schema)
         assert store.stats() == before
     assert "line 2" in str(refused.value) and "span 1 says 'Xiaomi!'" in str(refused.value)
     assert "type 'rumour', unknown to the schema" in str(refused.value)
     assert run_cli("import-annotations", "--db", review_db, bad) == 1
+
+
+def test_a_bundle_that_changes_between_its_check_and_its_import_leaves_nothing(team, tmp_path):
+    root, _ = team
+    bundle = tmp_path / "ana.jsonl"
+    bundle.write_bytes((root / "ana.jsonl").read_bytes())
+    with Store(tmp_path / "w.db") as store:
+        schema = Review.open(load_settings(store.path), store, "rev").schema
+        assert check_bundle(bundle, schema) == 2
+        lines = bundle.read_text(encoding="utf-8").splitlines()
+        bundle.write_text(lines[0] + "\n" + lines[1].replace('"start":', '"start":-', 1) + "\n", encoding="utf-8")
+        imported = []
+        with pytest.raises(InputRefused, match="changed while it was imported: line 2"):
+            import_bundle(store, bundle, schema, progress=imported.append)
+        assert imported == [1] and store.count_documents() == 0 and store.stats()["claims_by_status"] == {}
 
 
 def test_agreement_figures_equal_the_reference_packages(review_db, team):
