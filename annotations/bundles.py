@@ -196,7 +196,6 @@ def _claims(store: Store, doc_id: int, claims: list[dict], stamp: str, report: B
     renamed: dict[str, str] = {}
     in_bundle = {c.get("id") for c in claims}
     pending = list(claims)
-    added = 0
     while pending:
         # a claim goes in once what it is based on is in (gold on a curator's claim on a suggestion)
         ready = [c for c in pending if c.get("based_on") is None or c["based_on"] not in in_bundle
@@ -204,6 +203,7 @@ def _claims(store: Store, doc_id: int, claims: list[dict], stamp: str, report: B
         if not ready:  # a cycle cannot come from an export; take the rest as they are
             ready = pending
         pending = [c for c in pending if all(c is not r for r in ready)]
+        batch = []
         for claim in ready:
             slots = {name: values if isinstance(values, list) else [values] for name, values in claim["slots"].items()}
             if claim.get("id") in known_ids:
@@ -218,9 +218,9 @@ def _claims(store: Store, doc_id: int, claims: list[dict], stamp: str, report: B
             if based_on is not None and based_on not in known_ids:
                 based_on = None  # its suggestion is in neither workspace: the decision stands on its own
             evidence = claim.get("evidence") or None
-            store.insert_claims([{**claim, "doc_id": doc_id, "slots": slots, "based_on": based_on,
-                                  "evidence": {"start": evidence["start"], "end": evidence["end"]} if evidence else None}], stamp)
+            batch.append({**claim, "doc_id": doc_id, "slots": slots, "based_on": based_on,
+                          "evidence": {"start": evidence["start"], "end": evidence["end"]} if evidence else None})
             if claim.get("id"):
-                known_ids.add(claim["id"])
-            added += 1
-    report.claims += added
+                known_ids.add(claim["id"])  # the same id again in this bundle is already here
+        known_ids.update(store.insert_claims(batch, stamp))  # a round's claims do not depend on each other
+        report.claims += len(batch)
