@@ -604,12 +604,8 @@ class Store:
         return claim_signature({"type": row[0], "slots": self.claim_slots(claim_id)})
 
     def claim_slots(self, claim_id: str) -> dict[str, list[dict]]:
-        slots: dict[str, list[dict]] = {}
-        for slot, *value in self.db.execute(
-            'SELECT slot, start, "end", text, label, kb_id, value FROM claim_slots WHERE claim_id = ? ORDER BY slot, position', [claim_id]
-        ):
-            slots.setdefault(slot, []).append(_slot_value(*value))
-        return slots
+        return _slots_by_claim(self.db.execute(
+            f"SELECT claim_id, {_SLOT_COLUMNS} FROM claim_slots WHERE claim_id = ? ORDER BY slot, position", [claim_id])).get(claim_id, {})
 
     # -- reading annotations -------------------------------------------------------------------------
 
@@ -621,9 +617,12 @@ class Store:
     def claims_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None,
                   types: tuple[str, ...] | None = None) -> list[dict]:
         where, params = row_filter(statuses, annotator, types)
+        slots = _slots_by_claim(self.db.execute(
+            f'SELECT claim_id, {_SLOT_COLUMNS} FROM claim_slots WHERE claim_id IN (SELECT id FROM claims WHERE doc_id = ?{where}) '
+            "ORDER BY claim_id, slot, position", [doc_id, *params]))
         sql = ("SELECT id, type, status, annotator, origin, evidence_start, evidence_end, confidence, based_on, note "
                f"FROM claims WHERE doc_id = ?{where} ORDER BY evidence_start, id")
-        return [_claim_dict(row, self.claim_slots(row[0])) for row in self.db.execute(sql, [doc_id, *params])]
+        return [_claim_dict(row, slots.get(row[0], {})) for row in self.db.execute(sql, [doc_id, *params])]
 
     def decided_claims(self, statuses: tuple[str, ...], chunk: int = 500) -> Iterator[tuple[int, str, list[dict]]]:
         """(document id, name, its claims with these statuses) for every document that has some, in
@@ -634,12 +633,9 @@ class Store:
         last = self.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
         for low in range(0, last + 1, chunk):
             bounds = [low, low + chunk - 1]
-            slots: dict[str, dict] = {}
-            for claim_id, slot, *value in self.db.execute(
-                    'SELECT cs.claim_id, cs.slot, cs.start, cs."end", cs.text, cs.label, cs.kb_id, cs.value '
-                    f"FROM claim_slots cs JOIN claims c ON c.id = cs.claim_id WHERE c.doc_id BETWEEN ? AND ?{claim_filter} "
-                    "ORDER BY cs.claim_id, cs.slot, cs.position", bounds + claim_params):
-                slots.setdefault(claim_id, {}).setdefault(slot, []).append(_slot_value(*value))
+            slots = _slots_by_claim(self.db.execute(
+                f"SELECT cs.claim_id, {_SLOT_COLUMNS.replace('[', 'cs.[')} FROM claim_slots cs JOIN claims c ON c.id = cs.claim_id "
+                f"WHERE c.doc_id BETWEEN ? AND ?{claim_filter} ORDER BY cs.claim_id, cs.slot, cs.position", bounds + claim_params))
             claims: dict[tuple[int, str], list] = {}
             for doc_id, name, *row in self.db.execute(
                     "SELECT c.doc_id, d.name, c.id, c.type, c.status, c.annotator, c.origin, c.evidence_start, c.evidence_end, "
@@ -681,6 +677,18 @@ def _claim_dict(row, slots: dict) -> dict:
     return {"id": cid, "type": ctype, "status": status, "annotator": who, "origin": origin,
             "evidence": {"start": es, "end": ee} if es is not None else None, "confidence": confidence,
             "based_on": based_on, "note": note, "slots": slots}
+
+
+_SLOT_COLUMNS = "[slot], [start], [end], [text], [label], [kb_id], [value]"
+
+
+def _slots_by_claim(rows: Iterable[tuple]) -> dict[str, dict[str, list[dict]]]:
+    """claim_slots rows (claim id, then _SLOT_COLUMNS), ordered by claim, slot and position, as
+    each claim's slots: {claim id: {slot: [value, ...]}}."""
+    slots: dict[str, dict[str, list[dict]]] = {}
+    for claim_id, slot, *value in rows:
+        slots.setdefault(claim_id, {}).setdefault(slot, []).append(_slot_value(*value))
+    return slots
 
 
 def _slot_value(start, end, text, label, kb_id, value) -> dict:
