@@ -16,9 +16,11 @@ Decisions kept here:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from annotations.errors import EnvironmentProblem
 from annotations.kb import KnowledgeBase
 from annotations.schema import ClaimSchema
 from annotations.store import Store, row_filter
@@ -108,6 +110,11 @@ def _load_names(store: Store, kb: KnowledgeBase, schema: ClaimSchema) -> None:
     """The knowledge base's canonical names and the schema's list slots, as temporary tables on
     this connection for the export queries to look up."""
     db = store.db.conn
+    try:
+        db.execute("SELECT json_object('a', json('[]'))").fetchone()
+    except sqlite3.OperationalError:
+        raise EnvironmentProblem(f"exports need SQLite's JSON functions (SQLite 3.38 or newer); this Python has SQLite "
+                                 f"{sqlite3.sqlite_version} without them") from None
     db.execute("CREATE TEMP TABLE IF NOT EXISTS export_names (kb_id TEXT PRIMARY KEY, canonical TEXT NOT NULL)")
     db.execute("CREATE TEMP TABLE IF NOT EXISTS export_lists (type TEXT NOT NULL, slot TEXT NOT NULL, PRIMARY KEY (type, slot))")
     db.execute("DELETE FROM temp.export_names")

@@ -3,13 +3,17 @@ say (annotations/export.py, which shape pre-annotations made outside a workspace
 any shape; and an export describes one moment of a workspace that curators go on changing."""
 
 import json
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotations import jsonl
 from annotations.curation import Curation
+from annotations.errors import EnvironmentProblem
 from annotations.export import claim_record, document_records, export, span_record
 from annotations.ingest import make_document
 from annotations.kb import KnowledgeBase
@@ -99,3 +103,20 @@ def test_an_export_shows_one_moment_while_curators_go_on(seeded_db, tmp_path, mo
         assert report["claims"] == sum(len(r["claims"]) for r in written) == sum(card["claims_by_status"].values())
         assert card["spans_by_status"] == {"suggested": sum(len(r["spans"]) for r in written)}
         assert "ana" not in card["annotators"]
+
+
+def test_a_sqlite_without_json_functions_is_named_not_a_traceback(seeded_db, monkeypatch):
+    class WithoutJson:  # what an SQLite older than 3.38, built without JSON1, answers
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, sql, *args):
+            if "json_object" in sql:
+                raise sqlite3.OperationalError("no such function: json_object")
+            return self.conn.execute(sql, *args)
+
+    with Store(seeded_db) as store:
+        monkeypatch.setattr(store.db, "conn", WithoutJson(store.db.conn))
+        with pytest.raises(EnvironmentProblem, match="exports need SQLite's JSON functions"):
+            list(jsonl.lines(store, KB, SCHEMA))
+        monkeypatch.undo()
