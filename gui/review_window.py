@@ -178,6 +178,7 @@ class ReviewWindow(QMainWindow):
 
     def reload(self) -> None:
         ids = set(self.review.documents())
+        self.to_review = len(ids)
         self.documents = DocumentListModel(self.store, self.review.annotator, allowed=ids, parent=self)
         self.article_list.setModel(self.documents)
         self.article_list.selectionModel().currentChanged.connect(
@@ -191,7 +192,7 @@ class ReviewWindow(QMainWindow):
         self.conflicts_worker.start()
 
     def _show_status(self, conflicts: str) -> None:
-        self.status.setText(f"{self.review.annotator} (reviewer) · {self.store.path} · {self.documents.rowCount()} articles to review"
+        self.status.setText(f"{self.review.annotator} (reviewer) · {self.store.path} · {self.to_review:,} articles to review"
                             f" · {conflicts}")
 
     def _show_conflicts(self, conflicts: list[dict]) -> None:

@@ -110,3 +110,18 @@ def test_conflicts_across_articles_are_found_behind_the_open_window(qtbot, revie
     win._show_conflicts([many])
     assert win.across.item(0).text().splitlines()[-1] == "   … and 3 more in 3 articles" and "1 conflict across" in win.status.text()
     store.close()
+
+
+def test_the_status_bar_counts_every_article_to_review_not_the_first_page(qtbot, tmp_path):
+    from annotations.ingest import make_document
+    from gui.review_window import ReviewWindow
+
+    with Store(tmp_path / "w.db") as store:
+        ids = [d["id"] for d in store.add_documents(make_document(f"Report {n}", f"d{n}", "t", lang="en") for n in range(205))[0]]
+        store.db["document_progress"].insert_all({"doc_id": i, "annotator": who, "status": "done", "updated_at": "t"}
+                                                 for i in ids for who in ("ana", "bo"))
+    store = Store(tmp_path / "w.db")
+    win = ReviewWindow(store, Review.open(load_settings(store.path), store, "rev"))
+    qtbot.addWidget(win)
+    assert win.documents.rowCount() == 200 and "205 articles to review" in win.status.text()
+    store.close()
