@@ -79,6 +79,17 @@ class Review(Curation):
             "SELECT doc_id FROM document_progress WHERE status = 'done' AND annotator NOT IN ('model', ?) "
             "GROUP BY doc_id HAVING count(*) >= 2 ORDER BY doc_id", [self.annotator])]
 
+    def next_to_review(self, after: int) -> int | None:
+        """The next article to review (in list order, wrapping round) this reviewer has not marked done."""
+        for low in (after, 0):
+            row = self.store.db.execute(
+                "SELECT doc_id FROM document_progress WHERE status = 'done' AND annotator NOT IN ('model', ?) AND doc_id > ? "
+                "AND doc_id != ? AND doc_id NOT IN (SELECT doc_id FROM document_progress WHERE annotator = ? AND status = 'done') "
+                "GROUP BY doc_id HAVING count(*) >= 2 ORDER BY doc_id LIMIT 1", [self.annotator, low, after, self.annotator]).fetchone()
+            if row:
+                return row[0]
+        return None
+
     def curators_of(self, doc_id: int) -> list[str]:
         return [name for name in self.store.finished_by(doc_id) if name not in ("model", self.annotator)]
 

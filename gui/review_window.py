@@ -319,10 +319,13 @@ class ReviewWindow(QMainWindow):
             return
         current = self.doc.id
         if self._apply(lambda: self.review.mark_done(current)):
-            rows = [self.documents.row(n) for n in range(self.documents.rowCount())]
-            following = next((r for r in rows if r["status"] != "done" and r["id"] != current), None)
-            if following:
-                self.open_document(following["id"])
+            following = self.review.next_to_review(current)
+            if following is None:
+                self.statusBar().showMessage("Every article to review is reviewed.", 8000)
+                return
+            while self.documents.row_of(following) < 0 and self.documents.canFetchMore():
+                self.documents.fetchMore()  # bring it into the list, so it shows as selected
+            self.open_document(following)
 
     def _apply(self, action, quiet: bool = False):
         row = self.group_list.currentIndex().row()

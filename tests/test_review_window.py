@@ -112,8 +112,9 @@ def test_conflicts_across_articles_are_found_behind_the_open_window(qtbot, revie
     store.close()
 
 
-def test_the_status_bar_counts_every_article_to_review_not_the_first_page(qtbot, tmp_path):
+def test_the_count_and_the_next_article_cover_every_article_to_review_not_the_first_page(qtbot, tmp_path):
     from annotations.ingest import make_document
+    from gui.models import IdRole
     from gui.review_window import ReviewWindow
 
     with Store(tmp_path / "w.db") as store:
@@ -124,4 +125,13 @@ def test_the_status_bar_counts_every_article_to_review_not_the_first_page(qtbot,
     win = ReviewWindow(store, Review.open(load_settings(store.path), store, "rev"))
     qtbot.addWidget(win)
     assert win.documents.rowCount() == 200 and "205 articles to review" in win.status.text()
+    with qtbot.waitActive(win):  # the keys are the window's shortcuts
+        win.show()
+        win.activateWindow()
+    win.open_document(ids[201])  # beyond the first page of the list
+    qtbot.keyClick(win.group_list, Qt.Key.Key_D)
+    assert win.doc.id == ids[202] and win.article_list.currentIndex().data(IdRole) == ids[202]
+    win.open_document(ids[204])
+    qtbot.keyClick(win.group_list, Qt.Key.Key_D)  # the last one: round to the first not yet reviewed
+    assert win.doc.id == ids[0] and store.finished_by(ids[204]) == ["ana", "bo", "rev"]
     store.close()
