@@ -105,9 +105,14 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def read_inputs(paths: Iterable[str | Path], lang: str = "auto", encoding: str | None = None) -> Iterator[dict | InputRefused]:
-    """Every document the paths hold, or the reason an input was refused, in order."""
+    """Every document the paths hold, or the reason an input was refused, in order. A JSONL file is
+    read a line at a time, so a corpus file of any size is imported in little memory."""
     for path in expand_paths(paths):
         try:
+            if path.suffix.lower() in JSONL_SUFFIXES:
+                with path.open("rb") as f:
+                    yield from _read_jsonl(path, f, lang, encoding)
+                continue
             data = path.read_bytes()
         except FileNotFoundError:
             yield InputRefused(str(path), "no such file or folder")
@@ -115,27 +120,27 @@ def read_inputs(paths: Iterable[str | Path], lang: str = "auto", encoding: str |
         except OSError as e:
             yield InputRefused(str(path), f"cannot be read ({e.strerror})")
             continue
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            yield from _read_jsonl(path, data, lang, encoding)
-            continue
         try:
             yield make_document(decode(data, str(path), encoding), path.stem, str(path), lang=lang)
         except InputRefused as e:
             yield e
 
 
-def _read_jsonl(path: Path, data: bytes, lang: str, encoding: str | None) -> Iterator[dict | InputRefused]:
-    try:
-        text = decode(data, str(path), encoding)
-    except InputRefused as e:
-        yield e
-        return
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+def _read_jsonl(path: Path, lines: Iterable[bytes], lang: str, encoding: str | None) -> Iterator[dict | InputRefused]:
+    """One document per line ({"text": ..., "meta": {...}}); each bad line is refused with its number."""
+    empty = True
+    for number, raw in enumerate(lines, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
             continue
+        empty = False
         source = f"{path}:line {number}"
         try:
-            record = json.loads(line)
+            record = json.loads(decode(raw, source, encoding))
+        except InputRefused as e:
+            yield e
+            continue
         except json.JSONDecodeError as e:
             yield InputRefused(source, f"not valid JSON ({e.msg})")
             continue
@@ -151,6 +156,8 @@ def _read_jsonl(path: Path, data: bytes, lang: str, encoding: str | None) -> Ite
             yield make_document(normalise_text(record["text"]), str(name), source, meta, lang)
         except InputRefused as e:
             yield e
+    if empty:
+        yield InputRefused(str(path), "the file is empty")
 
 
 def import_paths(store: Store, paths: Iterable[str | Path], lang: str = "auto",

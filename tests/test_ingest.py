@@ -102,3 +102,20 @@ def test_stats_lists_documents_by_language(db_path, capsys):
     capsys.readouterr()
     assert run_cli("stats", "--db", db_path) == 0
     assert capsys.readouterr().out.startswith("documents: 5 (en 4, nl 1)")
+
+
+def test_a_jsonl_corpus_is_read_a_line_at_a_time_each_line_judged_alone(tmp_path, store):
+    path = tmp_path / "corpus.jsonl"
+    good = json.dumps({"text": "Apple sold 40 million iPhones."}).encode()
+    latin = '{"text": "Nestlé grew 3%."}'.encode("latin-1")
+    path.write_bytes(b"\xef\xbb\xbf" + good + b"\r\n" + latin + b"\n" + b"\n")
+    report = import_paths(store, [path])
+    assert report.added == ["corpus-1"]
+    [refused] = report.refused
+    assert refused.source == f"{path}:line 2" and "not valid UTF-8" in refused.reason and "--encoding" in refused.reason
+    report = import_paths(store, [path], encoding="latin-1")
+    assert report.added == ["corpus-2"] and report.present == ["corpus-1"]
+    assert store.document(store.document_id("corpus-2")).text == "Nestlé grew 3%."
+    (tmp_path / "empty.jsonl").write_bytes(b"\n \n")
+    [refused] = import_paths(store, [tmp_path / "empty.jsonl"]).refused
+    assert refused.reason == "the file is empty"
