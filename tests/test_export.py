@@ -68,6 +68,28 @@ def test_spacy_docbin_holds_the_gold_entities_and_claims_and_trains(reviewed_db,
     assert (tmp_path / "model" / "model-last" / "meta.json").is_file()
 
 
+def test_a_big_spacy_export_is_a_folder_of_parts_that_spacy_reads_as_it_is(reviewed_db, tmp_path, monkeypatch, capsys):
+    import annotations.docbin
+    from spacy.training import Corpus
+
+    single = export(reviewed_db, "spacy", tmp_path / "one.spacy")
+    nlp = spacy.blank("en")
+    expected = [(d.user_data["name"], [(e.start_char, e.end_char, e.label_) for e in d.ents])
+                for d in DocBin().from_disk(single).get_docs(nlp.vocab)]
+    monkeypatch.setattr(annotations.docbin, "TOKENS_PER_PART", 1)  # each article fills a part
+    out = export(reviewed_db, "spacy", tmp_path / "gold.spacy")
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "card.json", "part-00001.spacy", "part-00002.spacy"]
+    parts = [d for part in sorted(out.glob("part-*.spacy")) for d in DocBin().from_disk(part).get_docs(nlp.vocab)]
+    assert [(d.user_data["name"], [(e.start_char, e.end_char, e.label_) for e in d.ents]) for d in parts] == expected
+    assert len(list(Corpus(out)(nlp))) == len(expected) == 2  # what `spacy train --paths.train` reads
+    monkeypatch.undo()
+    assert export(reviewed_db, "spacy", out).is_file()  # a smaller export takes the folder's place
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    assert run_cli("export", "--db", reviewed_db, "--format", "spacy", "--out", tmp_path / "mine") == 1
+    assert "is a folder holding other files" in capsys.readouterr().err and (tmp_path / "mine" / "notes.txt").exists()
+
+
 def read_conll(path):
     """Documents as lists of sentences of (token, tag): the shape CoNLL-2003 readers produce."""
     documents, sentence = [], []
