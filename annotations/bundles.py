@@ -5,9 +5,10 @@ matched by SHA-256 and the missing ones come along; every span and claim keeps i
 status and origin. The whole bundle is checked first (claim types and slots against the schema,
 offsets and texts against the document) and stored in one transaction, or refused with every
 problem named: nothing from a bad bundle is stored. A bundle is read twice, a document at a time
-(once to check it, once to store it), so its size is not bounded by memory. Importing the same bundle twice adds nothing:
-claims keep their ids, spans are recognised by position, label, annotator and status, and a
-suggestion equal to one already in the workspace is mapped onto it instead of being copied.
+(once to check it, once to store it), so its size is not bounded by memory. Importing the same
+bundle twice adds nothing: claims keep their ids, spans are recognised by position, label,
+annotator and status, and a suggestion equal to one already in the workspace is mapped onto it
+instead of being copied.
 """
 
 from __future__ import annotations

@@ -52,14 +52,14 @@ class DocBinWriter:
         if self.parts:
             if len(self.docbin):
                 self._write_part()
-            _remove_ours(self.out)
-            self.partial.replace(self.out)
+            for card in (f"{self.out.name}.card.json", f"{self.out.name}.README.md"):
+                self.out.with_name(card).unlink(missing_ok=True)  # an earlier one-file export's card
         else:
-            tmp = self.partial
-            _remove_ours(tmp)
-            self.docbin.to_disk(tmp)
+            _remove_ours(self.partial)
+            self.docbin.to_disk(self.partial)
+        if self.out.is_dir() or self.partial.is_dir():
             _remove_ours(self.out)
-            tmp.replace(self.out)
+        self.partial.replace(self.out)
         return count
 
     def _write_part(self) -> None:

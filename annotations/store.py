@@ -628,7 +628,8 @@ class Store:
         """(document id, name, its claims with these statuses) for every document that has some, in
         id order, read a chunk of documents at a time; claims are shaped as claims_of gives them."""
         # "+" keeps SQLite off the status index: without statistics it prefers it to the range of
-        # documents and read every decided claim of the workspace once per chunk (120 s, not 5 s).
+        # documents and read every decided claim of the workspace once per chunk (the search for
+        # conflicts across articles took 129 s instead of 33 s on 533,000 accepted claims).
         claim_filter, claim_params = row_filter(statuses, alias="+c.")
         last = self.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
         for low in range(0, last + 1, chunk):

@@ -72,13 +72,14 @@ def test_a_big_spacy_export_is_a_folder_of_parts_that_spacy_reads_as_it_is(revie
     import annotations.docbin
     from spacy.training import Corpus
 
-    single = export(reviewed_db, "spacy", tmp_path / "one.spacy")
+    single = export(reviewed_db, "spacy", tmp_path / "gold.spacy")
     nlp = spacy.blank("en")
     expected = [(d.user_data["name"], [(e.start_char, e.end_char, e.label_) for e in d.ents])
                 for d in DocBin().from_disk(single).get_docs(nlp.vocab)]
     monkeypatch.setattr(annotations.docbin, "TOKENS_PER_PART", 1)  # each article fills a part
-    out = export(reviewed_db, "spacy", tmp_path / "gold.spacy")
+    out = export(reviewed_db, "spacy", tmp_path / "gold.spacy")  # in place of the one-file export
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "card.json", "part-00001.spacy", "part-00002.spacy"]
+    assert not (tmp_path / "gold.spacy.card.json").exists()  # the card of what was there before
     parts = [d for part in sorted(out.glob("part-*.spacy")) for d in DocBin().from_disk(part).get_docs(nlp.vocab)]
     assert [(d.user_data["name"], [(e.start_char, e.end_char, e.label_) for e in d.ents]) for d in parts] == expected
     assert len(list(Corpus(out)(nlp))) == len(expected) == 2  # what `spacy train --paths.train` reads
