@@ -228,7 +228,7 @@ def cross_document_conflicts(store, schema, stop: Callable[[], bool] | None = No
     articles, each with its evidence sentence; the claims of a conflict in order of value.
     `stop` is asked between documents; when it says so, nothing is returned."""
     seen: dict[tuple, list[dict]] = {}
-    for _, name, claims in store.decided_claims(("gold", "accepted", "corrected")):
+    for name, claims in store.decided_claims(("gold", "accepted", "corrected")):
         if stop and stop():
             return []
         for claim in claims:

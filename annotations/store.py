@@ -624,8 +624,8 @@ class Store:
                f"FROM claims WHERE doc_id = ?{where} ORDER BY evidence_start, id")
         return [_claim_dict(row, slots.get(row[0], {})) for row in self.db.execute(sql, [doc_id, *params])]
 
-    def decided_claims(self, statuses: tuple[str, ...], chunk: int = 500) -> Iterator[tuple[int, str, list[dict]]]:
-        """(document id, name, its claims with these statuses) for every document that has some, in
+    def decided_claims(self, statuses: tuple[str, ...], chunk: int = 500) -> Iterator[tuple[str, list[dict]]]:
+        """(document name, its claims with these statuses) for every document that has some, in
         id order, read a chunk of documents at a time; claims are shaped as claims_of gives them."""
         # "+" keeps SQLite off the status index: without statistics it prefers it to the range of
         # documents and read every decided claim of the workspace once per chunk (the search for
@@ -637,14 +637,13 @@ class Store:
             slots = _slots_by_claim(self.db.execute(
                 f"SELECT cs.claim_id, {_SLOT_COLUMNS.replace('[', 'cs.[')} FROM claim_slots cs JOIN claims c ON c.id = cs.claim_id "
                 f"WHERE c.doc_id BETWEEN ? AND ?{claim_filter} ORDER BY cs.claim_id, cs.slot, cs.position", bounds + claim_params))
-            claims: dict[tuple[int, str], list] = {}
+            claims: dict[int, tuple[str, list]] = {}
             for doc_id, name, *row in self.db.execute(
                     "SELECT c.doc_id, d.name, c.id, c.type, c.status, c.annotator, c.origin, c.evidence_start, c.evidence_end, "
                     f"c.confidence, c.based_on, c.note FROM claims c JOIN documents d ON d.id = c.doc_id "
                     f"WHERE c.doc_id BETWEEN ? AND ?{claim_filter} ORDER BY c.doc_id, c.evidence_start, c.id", bounds + claim_params):
-                claims.setdefault((doc_id, name), []).append(_claim_dict(row, slots.get(row[0], {})))
-            for (doc_id, name), found in claims.items():
-                yield doc_id, name, found
+                claims.setdefault(doc_id, (name, []))[1].append(_claim_dict(row, slots.get(row[0], {})))
+            yield from claims.values()
 
     def evidence_texts(self, claim_ids: list[str]) -> dict[str, str]:
         """Each claim's evidence sentence, cut from its document's text."""
