@@ -7,7 +7,8 @@ basis and the money's currency must be right too wherever the gold states them. 
 matched at most once, the most confident suggestions first.
 
 How slots compare: an entity by any of its names (as written, canonical, kb_id), equal or one
-inside the other as whole words ("Ryanair" is "Ryanair Holdings"); a number within 1%; a period or
+inside the other as whole words ("Ryanair" is "Ryanair Holdings"), or one the other's initials
+("TSMC" is "Taiwan Semiconductor Manufacturing Co."); a number within 1%; a period or
 date exactly, or one a prefix of the other ("2013-03" and "2013-03-15"); a choice exactly; a text
 when one contains the other.
 
@@ -107,11 +108,31 @@ def claim_as_fact(doc: str, claim: dict, schema: ClaimSchema) -> dict:
     return {"doc": doc, "type": claim["type"], "slots": slots}
 
 
+LEGAL_FORMS = {"co", "corp", "corporation", "inc", "ltd", "plc", "llc", "group", "holdings", "company", "sa", "ag", "nv"}
+
+
 def _same_name(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
-    return bool(short) and re.search(rf"(?<!\w){re.escape(short)}(?!\w)", long) is not None
+    if not short:
+        return False
+    return re.search(rf"(?<!\w){re.escape(short)}(?!\w)", long) is not None or _abbreviates(short, long)
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """"tsmc" for "taiwan semiconductor manufacturing co.", "ibm" for "international business
+    machines corp": one word made of the other's initials, with or without its legal form."""
+    if len(short) < 2 or not short.isalnum():
+        return False
+    words = re.findall(r"\w+", long)
+    while len(words) > 1:
+        if short == "".join(w[0] for w in words):
+            return True
+        if words[-1] not in LEGAL_FORMS:
+            return False
+        words = words[:-1]
+    return False
 
 
 def _same(slot: Slot, expected, got, strict: bool) -> bool:
