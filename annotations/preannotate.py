@@ -77,7 +77,7 @@ class Annotator:
         amounts = Occupied(len(text), ((v.start, v.end) for v in values if v.kind in ("money", "percent")))
         spans = [s for s in spans if s["kb_id"] or amounts.free(s["start"], s["end"]) or not _value_overlaps(s, values)]
         titles = self.titles(lang)
-        spans = completed_names(doc, spans, titles)
+        spans = titled_people(doc, completed_names(doc, spans, titles), titles)
         spans = consistent_names(text, relabelled(text, spans, cues, titles))
         mentions = [Mention(s["start"], s["end"], text[s["start"]:s["end"]], s["label"], s["kb_id"], self.kb.canonical(s["kb_id"]),
                             s.pop("is_subject")) for s in spans if s["label"] not in VALUE_LABELS.values()]
@@ -104,27 +104,33 @@ class Annotator:
             words = [w for t in self.schema.claim_types.values()
                      if any(s.kind == "entity" and s.required and s.labels == ("PERSON",) for s in t.slots.values())
                      for w in t.triggers.get(lang, ())]
-            self.title_patterns[lang] = Titles.of(phrase_alternation(words))
+            self.title_patterns[lang] = Titles.of(phrase_alternation(words), phrase_alternation(cues_for(lang).employer_preps))
         return self.title_patterns[lang]
 
 
 @dataclass(frozen=True)
 class Titles:
     """A role title alone ("Chief"), right before a name ("Chief Executive Tim Cook") or right after
-    one ("Tim Cook, chief executive"): a name next to one is a person."""
+    one ("Tim Cook, chief executive"): a name next to one is a person; a name after a title and a
+    preposition ("an analyst with Morningstar") is the person's employer."""
 
     word: re.Pattern
     before: re.Pattern
     after: re.Pattern
+    leading: re.Pattern  # "CFO " of a name the model took with its title ("CFO David Wells")
+    employer: re.Pattern
 
     @classmethod
-    def of(cls, alternation: str) -> Titles:
+    def of(cls, alternation: str, preps: str) -> Titles:
         return cls(re.compile(alternation, re.IGNORECASE), re.compile(rf"(?:{alternation})\s+$", re.IGNORECASE),
                    re.compile(rf"\s*,\s*(?:the\s+|a\s+|an\s+|its\s+)?(?:(?:senior|former|deputy|acting|interim|group|co-)\s*)?"
-                              rf"(?:{alternation})", re.IGNORECASE))
+                              rf"(?:{alternation})", re.IGNORECASE),
+                   re.compile(rf"(?:{alternation})\s+(?=[A-Z])"),
+                   re.compile(rf"(?:{alternation})\s+{preps}\s+(?:the\s+)?$", re.IGNORECASE))
 
 
 TICKER = re.compile(r"\s*\(\s*(?:[A-Z]+\s*:\s*)?[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?\s*\)")
+NOT_NAME_POS = {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "PUNCT", "AUX", "PART", "NUM", "SYM"}
 NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}")
 
 
@@ -150,6 +156,39 @@ def completed_names(doc: Doc, spans: list[dict], titles: Titles) -> list[dict]:
         if end > span["end"]:
             span["end"], span["label"], span["sure"] = end, "ORG", True
     return spans
+
+
+def titled_people(doc: Doc, spans: list[dict], titles: Titles) -> list[dict]:
+    """A person named with a title is the name alone: "CFO David Wells" tagged as one PERSON is the
+    title "CFO" and the person "David Wells". An unrecognised capitalised name right before the title
+    ("Geely chairman Li Shufu") is the person's employer, an organisation."""
+    text = doc.text
+    taken = Occupied(len(text), ((s["start"], s["end"]) for s in spans))
+    added = []
+    for span in spans:
+        if span["label"] != "PERSON" or span["kb_id"]:
+            continue
+        title = titles.leading.match(text, span["start"], span["end"])
+        if title and NAME.fullmatch(text, title.end(), span["end"]):
+            span["start"] = title.end()
+        said = titles.before.search(text, max(0, span["start"] - 40), span["start"])
+        if said is None:
+            continue
+        before = doc.char_span(said.start(), span["start"], alignment_mode="expand")
+        if before is None:
+            continue
+        n, start = before.start, said.start()
+        while n > 0 and before.start - n < 3:
+            token = doc[n - 1]
+            if (token.pos_ in NOT_NAME_POS or token.is_sent_start or not (token.is_title or token.is_upper)
+                    or not taken.free(token.idx, token.idx + len(token))
+                    or token.idx + len(token) + len(token.whitespace_) != start):
+                break
+            start, n = token.idx, n - 1
+        if start < said.start():
+            added.append({"start": start, "end": doc[before.start - 1].idx + len(doc[before.start - 1]), "label": "ORG",
+                          "kb_id": None, "origin": "rules", "is_subject": False, "sure": True})
+    return sorted(spans + added, key=lambda s: (s["start"], s["end"]))
 
 
 def _value_overlaps(span: dict, values: list[ValueMention]) -> bool:
@@ -180,7 +219,8 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
             span["label"], span["sure"] = "PERSON", True
         elif cues.place_after.match(after):
             span["label"], span["sure"] = "GPE", True
-        elif span["label"] != "ORG" and (TICKER.match(after) or cues.org_before.search(before) or cues.org_after.match(after)):
+        elif span["label"] != "ORG" and (TICKER.match(after) or cues.org_before.search(before) or cues.org_after.match(after)
+                                         or titles.employer.search(before)):
             span["label"], span["sure"] = "ORG", True
         elif (span["label"] == "PERSON" and " " not in name.strip() and name not in surnames and lone[name] > 1
               and not cues.person_cue.search(before)):

@@ -116,6 +116,7 @@ class Cues:
     org_after: re.Pattern
     place_after: re.Pattern
     per_unit: re.Pattern
+    employer_preps: tuple[str, ...]  # "an analyst with Morningstar", "chief executive of Geely"
 
 
 def _ending(words) -> re.Pattern:
@@ -129,7 +130,7 @@ def _starting(words) -> re.Pattern:
 def parse_cues(text: str, source: str) -> dict[str, Cues]:
     data = load_yaml(text, source)
     required = ("source_cues", "source_after", "reporters", "not_names", "reporting_verbs", "price_words", "passive_markers", "agent_markers", "anaphora",
-                "person_cues", "org_before", "org_after", "place_after", "per_unit")
+                "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps")
     languages, problems = {}, []
     for lang, spec in (data.get("languages") or {}).items():
         missing = [key for key in required if key not in (spec or {})]
@@ -153,6 +154,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
             org_after=re.compile(rf"\s*,?\s*{phrase_alternation(words['org_after'])}"),
             place_after=re.compile(phrase_alternation(words["place_after"])),
             per_unit=re.compile(rf"\s*{phrase_alternation(words['per_unit'])}", re.IGNORECASE),
+            employer_preps=tuple(words["employer_preps"]),
         )
     if "en" not in languages and not problems:
         problems.append(f"{source}, line 1: an 'en' block is required (it is the fallback for other languages)")
@@ -416,7 +418,8 @@ class Suggester:
             if slot.name in slots:
                 continue
             if slot.kind == "entity":
-                chosen, how = self._entity_for(slot, slot is subject, sentence, trigger, focus, mentions, used_mentions, context)
+                chosen, how = self._entity_for(slot, slot is subject, sentence, trigger, focus, mentions, used_mentions, context,
+                                               sourced="source" in claim_type.slots)
                 confidence *= {"parse": 1.0, "near": 0.85, "carried": 0.7, "topic": 0.6}.get(how, 1.0) if slot.required else 1.0
                 if slot.required and not basis:
                     basis = f"{'number' if anchor else 'trigger'}/{how}"
@@ -487,19 +490,26 @@ class Suggester:
         return bool(self.cues.source_before.search(before) or self.cues.source_after.match(text, m.end))
 
     def _entity_for(self, slot: Slot, is_subject: bool, sentence: Sentence, trigger, focus, mentions, used,
-                    context: Context) -> tuple[list[Mention], str]:
+                    context: Context, sourced: bool = True) -> tuple[list[Mention], str]:
         text = sentence.text
         anchor_is_trigger = focus == trigger
         pool = [m for m in mentions if slot.accepts_label(m.label) and (m.start, m.end) not in used]
         if slot.name == "source":
             return [m for m in pool if self._reports(text, sentence, m)][:1], "source"
-        pool = [m for m in pool if not self._reports(text, sentence, m)]
+        if sourced:  # a claim with a source: the name reporting it is not what it is about
+            pool = [m for m in pool if not self._reports(text, sentence, m)]
         if slot.multiple:
             distinct: dict[str, Mention] = {}
             for m in pool:
                 distinct.setdefault(m.identity, m)
             return list(distinct.values()), "near"
         chosen, how = [], "near"
+        if is_subject and anchor_is_trigger and slot.labels == ("PERSON",):
+            # "CFO David Wells", "David Wells, CFO": the person a title stands next to
+            after = [m for m in pool if 0 <= m.start - trigger[1] <= 2]
+            before = [m for m in pool if 0 <= trigger[0] - m.end <= 6 and "," in text[m.end:trigger[0]]]
+            if after or before:
+                return (after or before)[:1], "parse"
         if is_subject:
             governing = self._governing_subject(sentence, focus, trigger, pool, company=slot.accepts_label("ORG"))
             if governing == "anaphor":

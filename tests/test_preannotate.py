@@ -116,7 +116,7 @@ def test_quality_on_real_news_nobody_here_wrote_does_not_fall_back(capsys):
     assert run_cli("evaluate", "--corpus", ROOT / "tests/data/realnews/test", "--json") == 0
     figures = json.loads(capsys.readouterr().out)
     lenient, strict = figures["claims"]["overall"], figures["strict"]["overall"]
-    assert lenient["recall"] >= 0.39 and lenient["precision"] >= 0.45 and strict["recall"] >= 0.25
+    assert lenient["recall"] >= 0.45 and lenient["precision"] >= 0.5 and strict["recall"] >= 0.3
     # confidence means something: suggestions at 0.7 or more are right more often than those under 0.6
     bands = figures["reliability"]
     high = [b for b in bands if b["from"] >= 0.7]
@@ -310,3 +310,26 @@ def test_rerunning_after_curators_worked_changes_nothing_they_decided_nor_finish
 
         report = preannotate(store, Annotator.from_settings(settings, store), include_done=True)
         assert report["documents"] == 1 and rows(finished_id, "model") != suggested  # asked: the finished article is redone
+
+
+def test_roles_take_the_person_beside_the_title_and_the_employer_the_sentence_names(tmp_path):
+    """Quotes from analysts and executives as wire stories write them: the organisation is the one
+    the title belongs to, even one the model missed or took for a person, not the article's company."""
+    article = tmp_path / "roles.txt"
+    article.write_text(
+        "Netflix results beat forecasts\n\n"
+        "\"It could be challenging to justify such multiples,\" Ken Perkins, an analyst with Morningstar said. "
+        "\"They did surprisingly well,\" Lazard Capital Markets analyst Barton Crockett said. "
+        "The season was strong, CEO Reed Hastings and CFO David Wells said in a letter to investors. "
+        "\"Today represents a milestone in the history of Geely,\" Geely chairman Li Shufu told a news conference.")
+    db = tmp_path / "w.db"
+    with Store(db) as store:
+        import_paths(store, [article], lang="en")
+        preannotate(store, Annotator.from_settings(load_settings(db), store))
+        doc = store.document(store.document_ids()[0])
+        roles = {(c["slots"]["person"][0]["text"], c["slots"]["title"][0]["text"], c["slots"]["organization"][0]["text"])
+                 for c in store.claims_of(doc.id) if c["type"] == "role"}
+        people = {doc.text[s["start"]:s["end"]] for s in store.spans_of(doc.id) if s["label"] == "PERSON"}
+    assert {("Ken Perkins", "analyst", "Morningstar"), ("Barton Crockett", "analyst", "Lazard Capital Markets"),
+            ("Reed Hastings", "CEO", "Netflix"), ("David Wells", "CFO", "Netflix"), ("Li Shufu", "chairman", "Geely")} <= roles
+    assert "David Wells" in people and "Morningstar" not in people
