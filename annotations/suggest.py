@@ -475,12 +475,12 @@ class Suggester:
     def _passive(self, sentence: Sentence, trigger: tuple[int, int]) -> bool:
         """"TikTok was banned", "a round led by": the entity before the trigger is acted upon."""
         text = sentence.text
-        if sentence.parsed:
+        if self.cues.agent_marker.match(text, trigger[1]):
+            return True
+        if sentence.parsed:  # "is buying" is not passive: the parse knows, the words before do not
             head = sentence.root_of(*trigger)
-            if head is not None and any(c.dep_ in ("auxpass", "agent") for c in head.children):
-                return True
-        before = text[max(0, trigger[0] - 12):trigger[0]]
-        return bool(self.cues.passive_marker.search(before) or self.cues.agent_marker.match(text, trigger[1]))
+            return head is not None and any(c.dep_ in ("auxpass", "agent") for c in head.children)
+        return bool(self.cues.passive_marker.search(text[max(0, trigger[0] - 12):trigger[0]]))
 
     def _reports(self, text: str, sentence: Sentence, m: Mention) -> bool:
         """Whether the name reports figures here ("according to IDC", "told Reuters", "IDC data")."""
