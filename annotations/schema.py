@@ -41,6 +41,7 @@ class Slot:
     # choice slots: each choice with the phrases (any language) that name it in text
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
+    over_a_year: str | None = None  # the choice a whole-year period implies when the text names none ("grew 59% in 2007": yoy)
 
     def accepts_label(self, label: str) -> bool:
         return not self.labels or label in self.labels
@@ -215,7 +216,7 @@ def _parse_claim_type(name: str, raw: LineDict, labels: dict, problems: _Problem
 
 def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _Problems) -> Slot:
     what = f"slot {name!r} of {owner}"
-    problems.unknown_keys(spec, {"kind", "labels", "required", "multiple", "signed", "choices", "description"}, what)
+    problems.unknown_keys(spec, {"kind", "labels", "required", "multiple", "signed", "choices", "description", "over_a_year"}, what)
     kind = spec.get("kind")
     if kind not in SLOT_KINDS:
         problems.add(spec.line_of("kind"), f"{what} has unknown kind {kind!r} (known kinds: {', '.join(SLOT_KINDS)})")
@@ -240,6 +241,10 @@ def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _
             problems.add(spec.line_of("choices") if "choices" in spec else spec.line, f"{what} is a choice slot without choices")
     elif raw_choices is not None:
         problems.add(spec.line_of("choices"), f"{what} has 'choices' but only choice slots take choices")
+    over_a_year = spec.get("over_a_year")
+    if over_a_year is not None and str(over_a_year) not in choices:
+        problems.add(spec.line_of("over_a_year"), f"'over_a_year' of {what} must be one of its choices, not {over_a_year!r}")
+        over_a_year = None
     flags = {}
     for flag in ("required", "multiple", "signed"):
         value = spec.get(flag, False)
@@ -248,7 +253,7 @@ def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _
             value = False
         flags[flag] = value
     return Slot(name, kind if kind in SLOT_KINDS else "text", slot_labels, flags["required"], flags["multiple"],
-                flags["signed"], choices, str(spec.get("description") or ""))
+                flags["signed"], choices, str(spec.get("description") or ""), None if over_a_year is None else str(over_a_year))
 
 
 def parse_entity_file(text: str, source: str = "entities.yaml", labels: dict | None = None) -> EntityFile:

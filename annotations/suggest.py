@@ -29,6 +29,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -232,6 +233,14 @@ def _year_before(period: ValueMention, said: ValueMention) -> ValueMention:
     return ValueMention(said.start, said.end, period.kind, value)
 
 
+def _whole_year(value: dict | None) -> bool:
+    """A period value that is one whole year ("2007", a fiscal year from April to March)."""
+    if not value or not value.get("start") or not value.get("end"):
+        return False
+    start, end = date.fromisoformat(value["start"]), date.fromisoformat(value["end"])
+    return 360 <= (end - start).days <= 370
+
+
 def _char_distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
@@ -405,6 +414,7 @@ class Suggester:
         used_values: set[tuple[int, int]] = {(anchor.start, anchor.end)} if anchor else set()
         confidence = 0.9
         basis = ""
+        over_a_year: list[Slot] = []
         anchor_slot = claim_type.anchor_slot
         if anchor and anchor_slot:
             slot_value = value_slot(anchor)
@@ -444,8 +454,16 @@ class Suggester:
                 choice = self._choice_for(claim_type, slot, text, (sentence.start, sentence.end), focus)
                 if choice:
                     slots[slot.name] = [choice]
+                elif slot.over_a_year:
+                    over_a_year.append(slot)
             elif slot.kind == "text" and slot.required:
                 slots[slot.name] = [{"start": trigger[0], "end": trigger[1], "text": text[trigger[0]:trigger[1]]}]
+        for slot in over_a_year:  # "revenue grew 59% in 2007": a change over a whole year is year-on-year
+            year = next((v for name, vs in slots.items() if claim_type.slots[name].kind == "period"
+                         for v in vs if _whole_year(v.get("value"))), None)
+            if year is not None:
+                slots[slot.name] = [{"start": year["start"], "end": year["end"], "text": year["text"],
+                                     "value": {"kind": "choice", "value": slot.over_a_year}}]
         missing = [s.name for s in claim_type.slots.values() if s.required and s.name not in slots]
         multiple_short = [s.name for s in claim_type.slots.values() if s.multiple and s.required and len(slots.get(s.name, [])) < 2]
         if missing or multiple_short:
@@ -606,7 +624,10 @@ class Suggester:
 
     def _value_for(self, slot: Slot, sentence: Sentence, focus, used_values) -> ValueMention | None:
         kinds = {"date": ("date", "period"), "period": ("period", "date")}.get(slot.kind, (slot.kind,))
-        numbers = [(v.start, v.end) for v in sentence.values if v.kind in ANCHOR_KINDS and (v.start, v.end) != focus]
+        # a level the change reached ("grew 59% to 2.16bn yuan in 2007") shares the change's period
+        text = sentence.text
+        numbers = [(v.start, v.end) for v in sentence.values if v.kind in ANCHOR_KINDS and (v.start, v.end) != focus
+                   and not self.values.reached_marker.search(text, max(0, v.start - 12), v.start)]
         # a value after another number that follows this one belongs to that number: in "profit was 1.0bn,
         # from 1.6bn in the first quarter of 2009" the quarter is the 1.6bn's; one before them all
         # ("In Q2 2019, shipments were 10.2m, a share of 28.7%") is everyone's
@@ -616,8 +637,9 @@ class Suggester:
             pool = [v for v in pool if _char_distance((v.start, v.end), focus) <= 40]
         if not pool:
             return None
-        # on a tie the value after the number wins: "from 13.1% in 2018 to 9% in 2019"
-        return min(pool, key=lambda v: (_char_distance((v.start, v.end), focus), v.start < focus[0], kinds.index(v.kind)))
+        # a value of the slot's own kind first (a period over a day: "HONG KONG, March 19, 2008 - revenue grew
+        # 59% in 2007"); on a tie the value after the number wins: "from 13.1% in 2018 to 9% in 2019"
+        return min(pool, key=lambda v: (kinds.index(v.kind), _char_distance((v.start, v.end), focus), v.start < focus[0]))
 
     @staticmethod
     def _bare_small_count(value: ValueMention) -> bool:

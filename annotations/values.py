@@ -100,6 +100,10 @@ class LanguageValues:
         self.comparisons = frozenset(str(w).lower() for w in spec.get("comparisons") or [])
         self.relative_of.update({w: "last_year" for w in self.comparisons})
         self.decrease = frozenset(w.lower() for w in spec.get("decrease", []))
+        fiscal = phrase_alternation(spec.get("fiscal_words") or [], boundary=False)
+        self.fiscal_before = re.compile(rf"{fiscal}[\s-]*$", re.IGNORECASE)
+        self.fiscal_after = re.compile(rf"[\s-]*{fiscal}", re.IGNORECASE)  # "Q2 FY26"
+        self.reached_marker = re.compile(rf"{phrase_alternation(spec.get('reached_markers', []))}\s*$", re.IGNORECASE)
         self.level_marker = re.compile(rf"{phrase_alternation(spec.get('level_markers', []))}\s*$", re.IGNORECASE)
 
         self.month_counts = {str(k).lower(): int(v) for k, v in (spec.get("month_counts") or {}).items()}
@@ -149,6 +153,10 @@ class LanguageValues:
             ("half", re.compile(rf"{the}(?P<ord>{h_ord})\s+{half}{of}{year_or_rel}", flags)),
             ("half", re.compile(rf"(?<![\w])H(?P<h>[12])\s*'?{year}", flags)),
             ("half", re.compile(rf"{year}\s*H(?P<h>[12])(?![\w])", flags)),
+            # "the fourth quarter", "third-quarter profit", "Q3", "first-half": the one nearest the article's date
+            ("quarter", re.compile(rf"{the}(?P<ord>{q_ord})[\s-]+{quarter}(?![\w])", flags)),
+            ("quarter", re.compile(rf"(?<![\w])Q(?P<q>[1-4])(?![\w])", flags)),
+            ("half", re.compile(rf"{the}(?P<ord>{h_ord})[\s-]+{half}(?![\w])", flags)),
             *self._stretch_patterns(spec, month, year, the, flags),
             ("day", re.compile(rf"(?P<month>{month})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+{year})?", flags)),
             ("day", re.compile(rf"(?<![\w])(?P<day>\d{{1,2}})(?:st|nd|rd|th|e)?\s+(?P<month>{month})(?:\s+{year})?", flags)),
@@ -299,16 +307,19 @@ class LanguageValues:
             year = self._relative_year(groups["relyear"], published)
             if year is None:
                 return {"value": None, "qualifier": "unresolved"}
-        if shape == "quarter":
-            q = int(groups["q"]) if groups.get("q") else self._ordinal_number(groups["ord"])
-            if not q or not 1 <= q <= 4 or year is None:
+        if shape in ("quarter", "half"):
+            n = int(groups.get("q") or groups.get("h") or 0) or self._ordinal_number(groups["ord"])
+            months = 3 if shape == "quarter" else 6
+            if not n or not 1 <= n <= 12 // months:
                 return None
-            return _span(f"{year}-Q{q}", date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
-        if shape == "half":
-            h = int(groups["h"]) if groups.get("h") else self._ordinal_number(groups["ord"])
-            if h not in (1, 2) or year is None:
-                return None
-            return _span(f"{year}-H{h}", date(year, 6 * h - 5, 1), _month_end(year, 6 * h))
+            if year is None:
+                if self.fiscal_before.search(m.string, max(0, m.start() - 16), m.start()) or self.fiscal_after.match(m.string, m.end()):
+                    return None  # a company's fiscal quarter without its year: the calendar cannot say which
+                if published is None:
+                    return {"value": None, "qualifier": "unresolved"}
+                year = _nearest_year(published, months * n)
+            label = f"{year}-{'Q' if shape == 'quarter' else 'H'}{n}"
+            return _span(label, date(year, months * (n - 1) + 1, 1), _month_end(year, months * n))
         if shape == "month":
             month = self.months[groups["month"].lower().rstrip(".")]
             return _span(f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
@@ -355,9 +366,8 @@ class LanguageValues:
             last = self.months[groups["month"].lower().rstrip(".")]
             if groups.get("year"):
                 year = int(groups["year"])
-            elif published is not None:  # the end of that month nearest the article's date, before or after it
-                year = min((published.year - 1, published.year, published.year + 1),
-                           key=lambda y: abs((_month_end(y, last) - published).days))
+            elif published is not None:
+                year = _nearest_year(published, last)
             else:
                 return {"value": None, "qualifier": "unresolved"}
         if not 1 <= n <= 12:
@@ -401,6 +411,12 @@ class LanguageValues:
         if which == "last_quarter":
             y, q = (y - 1, 4) if q == 1 else (y, q - 1)
         return _span(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+
+
+def _nearest_year(published: date, last_month: int) -> int:
+    """The year whose end of that month is nearest the article's date, before or after it: "the
+    fourth quarter" in an article of January 2013 is 2012's."""
+    return min((published.year - 1, published.year, published.year + 1), key=lambda y: abs((_month_end(y, last_month) - published).days))
 
 
 def _span(value: str, start: date, end: date) -> dict:

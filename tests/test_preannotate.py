@@ -116,7 +116,7 @@ def test_quality_on_real_news_nobody_here_wrote_does_not_fall_back(capsys):
     assert run_cli("evaluate", "--corpus", ROOT / "tests/data/realnews/test", "--json") == 0
     figures = json.loads(capsys.readouterr().out)
     lenient, strict = figures["claims"]["overall"], figures["strict"]["overall"]
-    assert lenient["recall"] >= 0.45 and lenient["precision"] >= 0.5 and strict["recall"] >= 0.3
+    assert lenient["recall"] >= 0.45 and lenient["precision"] >= 0.5 and strict["recall"] >= 0.33
     # confidence means something: suggestions at 0.7 or more are right more often than those under 0.6
     bands = figures["reliability"]
     high = [b for b in bands if b["from"] >= 0.7]
@@ -333,3 +333,19 @@ def test_roles_take_the_person_beside_the_title_and_the_employer_the_sentence_na
     assert {("Ken Perkins", "analyst", "Morningstar"), ("Barton Crockett", "analyst", "Lazard Capital Markets"),
             ("Reed Hastings", "CEO", "Netflix"), ("David Wells", "CFO", "Netflix"), ("Li Shufu", "chairman", "Geely")} <= roles
     assert "David Wells" in people and "Morningstar" not in people
+
+
+def test_a_change_over_a_year_is_year_on_year_and_a_quarter_without_its_year_is_the_articles(tmp_path):
+    article = tmp_path / "results.txt"
+    article.write_text("Alibaba results\n\nHONG KONG, March 19, 2008 - Alibaba said revenue grew 59 percent to 2.16 billion yuan in 2007. "
+                       "Netflix reported $8 million in net income for the fourth quarter.")
+    db = tmp_path / "w.db"
+    with Store(db) as store:
+        import_paths(store, [article], lang="en")
+        preannotate(store, Annotator.from_settings(load_settings(db), store))
+        found = store.claims_of(store.document_ids()[0])
+    growth = next(c for c in found if c["type"] == "growth")
+    assert growth["slots"]["basis"][0]["value"]["value"] == "yoy"
+    assert growth["slots"]["period"][0]["value"]["value"] == "2007"
+    income = next(c for c in found if c["type"] == "financial_result" and c["slots"]["subject"][0]["text"] == "Netflix")
+    assert income["slots"]["period"][0]["value"]["value"] == "2007-Q4"

@@ -71,6 +71,13 @@ def test_unknown_key_names_the_line():
     assert len(problems) == 1 and problems[0].startswith("claims.yaml, line 9: unknown key 'requird'")
 
 
+def test_a_choice_implied_over_a_year_must_be_one_of_the_choices():
+    schema = parse_claim_schema((ROOT / "schemas/claims.yaml").read_text())
+    assert schema.claim_types["growth"].slots["basis"].over_a_year == "yoy"
+    problems = problems_of((ROOT / "schemas/claims.yaml").read_text().replace("over_a_year: yoy", "over_a_year: yearly"))
+    assert len(problems) == 1 and "'over_a_year' of slot 'basis' of claim type 'growth' must be one of its choices" in problems[0]
+
+
 def test_entity_slot_with_unknown_label():
     problems = problems_of(MINIMAL.replace("labels: [ORG]", "labels: [ORG, COMPANY]"))
     assert problems == ["claims.yaml, line 9: slot 'subject' of claim type 'market_share' names unknown entity label 'COMPANY'"]

@@ -100,6 +100,19 @@ def test_dates_and_relative_periods_need_the_publication_date():
     assert only("this year")["qualifier"] == "unresolved"
 
 
+def test_a_quarter_without_its_year_is_the_one_nearest_the_article_date():
+    january = date(2013, 1, 24)
+    assert only("for the fourth quarter", published=january)["value"] == "2012-Q4"
+    assert only("third-quarter profit", published=january)["value"] == "2012-Q3"
+    assert only("Q3 results", published=january)["value"] == "2012-Q3"
+    assert only("het vierde kwartaal", "nl", published=january)["value"] == "2012-Q4"
+    assert only("the fourth quarter")["qualifier"] == "unresolved"
+    # a company's fiscal quarter is not a calendar one: no period rather than a wrong one
+    assert [v for v in VALUES.find("its fiscal third quarter", "en", january) if v.kind == "period"] == []
+    assert [v for v in VALUES.find("Q2 FY26 profit", "en", january) if v.kind == "period"] == []
+    assert [v.kind for v in VALUES.find("a quarter of the market", "en", january)] == ["percent"]
+
+
 def test_durations_and_years_are_not_counts():
     assert VALUES.find("The livestream lasted for 2 hours", "en") == []
     assert [v.kind for v in VALUES.find("In 2014, Xiaomi", "en")] == ["period"]
