@@ -312,38 +312,38 @@ def test_rerunning_after_curators_worked_changes_nothing_they_decided_nor_finish
         assert report["documents"] == 1 and rows(finished_id, "model") != suggested  # asked: the finished article is redone
 
 
-def test_roles_take_the_person_beside_the_title_and_the_employer_the_sentence_names(tmp_path):
-    """Quotes from analysts and executives as wire stories write them: the organisation is the one
-    the title belongs to, even one the model missed or took for a person, not the article's company."""
-    article = tmp_path / "roles.txt"
-    article.write_text(
-        "Netflix results beat forecasts\n\n"
-        "\"It could be challenging to justify such multiples,\" Ken Perkins, an analyst with Morningstar said. "
-        "\"They did surprisingly well,\" Lazard Capital Markets analyst Barton Crockett said. "
-        "The season was strong, CEO Reed Hastings and CFO David Wells said in a letter to investors. "
-        "\"Today represents a milestone in the history of Geely,\" Geely chairman Li Shufu told a news conference.")
+def preannotated_article(tmp_path, text: str):
+    """One English article pre-annotated in a workspace of its own: its document, claims and spans."""
+    article = tmp_path / "article.txt"
+    article.write_text(text)
     db = tmp_path / "w.db"
     with Store(db) as store:
         import_paths(store, [article], lang="en")
         preannotate(store, Annotator.from_settings(load_settings(db), store))
         doc = store.document(store.document_ids()[0])
-        roles = {(c["slots"]["person"][0]["text"], c["slots"]["title"][0]["text"], c["slots"]["organization"][0]["text"])
-                 for c in store.claims_of(doc.id) if c["type"] == "role"}
-        people = {doc.text[s["start"]:s["end"]] for s in store.spans_of(doc.id) if s["label"] == "PERSON"}
+        return doc, store.claims_of(doc.id), store.spans_of(doc.id)
+
+
+def test_roles_take_the_person_beside_the_title_and_the_employer_the_sentence_names(tmp_path):
+    """Quotes from analysts and executives as wire stories write them: the organisation is the one
+    the title belongs to, even one the model missed or took for a person, not the article's company."""
+    doc, claims, spans = preannotated_article(tmp_path,
+        "Netflix results beat forecasts\n\n"
+        "\"It could be challenging to justify such multiples,\" Ken Perkins, an analyst with Morningstar said. "
+        "\"They did surprisingly well,\" Lazard Capital Markets analyst Barton Crockett said. "
+        "The season was strong, CEO Reed Hastings and CFO David Wells said in a letter to investors. "
+        "\"Today represents a milestone in the history of Geely,\" Geely chairman Li Shufu told a news conference.")
+    roles = {(c["slots"]["person"][0]["text"], c["slots"]["title"][0]["text"], c["slots"]["organization"][0]["text"])
+             for c in claims if c["type"] == "role"}
+    people = {doc.text[s["start"]:s["end"]] for s in spans if s["label"] == "PERSON"}
     assert {("Ken Perkins", "analyst", "Morningstar"), ("Barton Crockett", "analyst", "Lazard Capital Markets"),
             ("Reed Hastings", "CEO", "Netflix"), ("David Wells", "CFO", "Netflix"), ("Li Shufu", "chairman", "Geely")} <= roles
     assert "David Wells" in people and "Morningstar" not in people
 
 
 def test_a_change_over_a_year_is_year_on_year_and_a_quarter_without_its_year_is_the_articles(tmp_path):
-    article = tmp_path / "results.txt"
-    article.write_text("Alibaba results\n\nHONG KONG, March 19, 2008 - Alibaba said revenue grew 59 percent to 2.16 billion yuan in 2007. "
-                       "Netflix reported $8 million in net income for the fourth quarter.")
-    db = tmp_path / "w.db"
-    with Store(db) as store:
-        import_paths(store, [article], lang="en")
-        preannotate(store, Annotator.from_settings(load_settings(db), store))
-        found = store.claims_of(store.document_ids()[0])
+    _, found, _ = preannotated_article(tmp_path, "Alibaba results\n\nHONG KONG, March 19, 2008 - Alibaba said revenue grew "
+                                       "59 percent to 2.16 billion yuan in 2007. Netflix reported $8 million in net income for the fourth quarter.")
     growth = next(c for c in found if c["type"] == "growth")
     assert growth["slots"]["basis"][0]["value"]["value"] == "yoy"
     assert growth["slots"]["period"][0]["value"]["value"] == "2007"
