@@ -71,9 +71,11 @@ class Annotator:
         values = language_values.find(text, parse_date(published))
         cues = cues_for(lang)
         parsed = doc.has_annotation("DEP")  # looks at every token: once per document
+        tagged = doc.has_annotation("POS")
         spans = [{"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "kb_id": ent.ent_id_ or None,
                   "origin": "kb" if ent.ent_id_ else "model",
-                  "is_subject": parsed and ent.root.dep_ in SUBJECT_DEPS} for ent in doc.ents]
+                  "is_subject": parsed and ent.root.dep_ in SUBJECT_DEPS} for ent in doc.ents
+                 if not (tagged and _capitalised_word(ent, text))]
         amounts = Occupied(len(text), ((v.start, v.end) for v in values if v.kind in ("money", "percent")))
         spans = [s for s in spans if s["kb_id"] or amounts.free(s["start"], s["end"]) or not _value_overlaps(s, values)]
         titles = self.titles(lang)
@@ -189,6 +191,13 @@ def titled_people(doc: Doc, spans: list[dict], titles: Titles) -> list[dict]:
             added.append({"start": start, "end": doc[before.start - 1].idx + len(doc[before.start - 1]), "label": "ORG",
                           "kb_id": None, "origin": "rules", "is_subject": False, "sure": True})
     return sorted(spans + added, key=lambda s: (s["start"], s["end"]))
+
+
+def _capitalised_word(ent, text: str) -> bool:
+    """A word the model took for a name because of its capital, once in the article: "the Combined
+    class A and B shares" (no noun in it; a company called Snap or Square is named more than once)."""
+    return (not ent.ent_id_ and ent.label_ in ("ORG", "PERSON", "PRODUCT") and not any(t.pos_ in ("PROPN", "NOUN", "NUM", "X") for t in ent)
+            and text.count(ent.text) == 1)
 
 
 def _value_overlaps(span: dict, values: list[ValueMention]) -> bool:

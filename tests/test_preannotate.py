@@ -349,3 +349,12 @@ def test_a_change_over_a_year_is_year_on_year_and_a_quarter_without_its_year_is_
     assert growth["slots"]["period"][0]["value"]["value"] == "2007"
     income = next(c for c in found if c["type"] == "financial_result" and c["slots"]["subject"][0]["text"] == "Netflix")
     assert income["slots"]["period"][0]["value"]["value"] == "2007-Q4"
+
+
+def test_a_capitalised_word_said_once_is_not_a_company(tmp_path):
+    """The model tags "Combined" ORG; it must not become the company the figures are said of."""
+    doc, claims, spans = preannotated_article(tmp_path, "Manchester United files for IPO\n\n"
+        "The Glazers will keep 89.8 percent of the Combined class A and B shares. "
+        "Revenue for the fiscal year 2012 is expected to be 315 million pounds, the company said.")
+    assert "Combined" not in {doc.text[s["start"]:s["end"]] for s in spans}
+    assert "Combined" not in {v["text"] for c in claims for vs in c["slots"].values() for v in vs}
