@@ -370,6 +370,9 @@ def plan(path: Path, fmt: str, schema: ClaimSchema, mapping: Mapping) -> Plan:
     if not Path(path).exists():
         raise InputRefused(str(path), "no such file or folder")
     for source in reader(fmt)(Path(path), mapping):
+        if not (source.spans or source.relations or source.events):  # a cancelled task, a model's predictions
+            result.left_out += source.left_out or [f"{source.where}: nothing annotated; left out"]
+            continue
         built = record(source, mapping, schema)
         result.left_out += built.left_out
         result.corrected += built.corrected

@@ -152,3 +152,17 @@ def resolve(raw: str, places: list[Place], first: Counting = TOOL_DEFAULT) -> Re
         return Resolution(first, stored, table)
     misfits = [n for n, p in enumerate(places) if not fits(p, table, stored)]
     return Resolution(None, stored, table, misfits=misfits)
+
+
+def raw_text(data: bytes, source: str) -> str:
+    """A file's text as a tool reads it: UTF-8 (a byte-order mark kept as the character it is, since
+    Python tools such as brat count it), or UTF-16 or UTF-32 as their byte-order mark says; refused
+    by name when it is neither."""
+    from annotations.errors import InputRefused
+    from annotations.ingest import BOMS
+
+    marked = next((codec for bom, codec in BOMS if data.startswith(bom)), None)
+    try:
+        return data.decode(marked or "utf-8")
+    except UnicodeDecodeError as e:
+        raise InputRefused(source, f"not {(marked or 'utf-8').upper()} text ({e.reason} at byte {e.start})") from None
