@@ -206,3 +206,80 @@ def test_label_studio_drifted_offsets_are_refused_by_task_and_span(tmp_path, cap
     assert "the offsets have drifted" in err and "task 1" not in err
     with Store(db) as store:
         assert store.count_documents() == 0  # nothing half-imported
+
+
+# -- brat ----------------------------------------------------------------------------------------------
+
+# brat's standoff format (nlplab/brat wiki "Annotation Data Format", brat.nlplab.org/standoff.html):
+# tab-separated lines, T with `Type START END[;START END]` and the text (fragments joined by a space),
+# R with Arg1/Arg2, E with `Type:Trigger Role:Id`, A for attributes, # for AnnotatorNotes.
+BRAT_ANN = """T1\tOrganization 0 6\tXiaomi
+T2\tPercent 12 17\t28.7%
+T3\tMarketShare 7 11\theld
+E1\tMarketShare:T3 Owner:T1 Value:T2
+T4\tPlace 25 31;43 49\tIndian market
+T5\tOrganization 56 63\tCanalys
+R1\tSOURCE_OF Arg1:T5 Arg2:T2
+A1\tConfidence E1 High
+#1\tAnnotatorNotes T1\tthe phone maker
+"""
+BRAT_MAPPING = """annotator: bram
+entities: {Organization: ORG, Percent: PERCENT, Place: GPE}
+events:
+  MarketShare: {claim: market_share, roles: {Owner: subject, Value: share}}
+"""
+
+
+def brat_folder(root, text=TEXT, ann=BRAT_ANN, newline="\n"):
+    root.mkdir()
+    (root / "report%20one.txt").write_bytes(text.replace("\n", newline).encode("utf-8"))
+    (root / "report%20one.ann").write_text(ann, encoding="utf-8")
+    return root
+
+
+def test_brat_entities_events_and_relations_come_in_through_the_mapping(tmp_path, capsys):
+    folder = brat_folder(tmp_path / "brat")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(BRAT_MAPPING, encoding="utf-8")
+    db = tmp_path / "brat.db"
+    assert run_cli("import-annotations", "--db", db, "--from", "brat", "--mapping", mapping, folder) == 1
+    err = capsys.readouterr().err
+    assert "report%20one.ann: span Place in 2 discontinuous pieces (25..31, 43..49) is refused" in err
+    with Store(db) as store:
+        assert store.count_documents() == 0
+
+    mapping.write_text(BRAT_MAPPING + "discontinuous: join\n", encoding="utf-8")
+    assert run_cli("import-annotations", "--db", db, "--from", "brat", "--mapping", mapping, "--dry-run", folder) == 0
+    dry = capsys.readouterr().out
+    assert "line 8: Confidence E1 High (an attribute) left out" in dry
+    assert "relation 'SOURCE_OF' is not in the mapping; left out" in dry
+    assert run_cli("import-annotations", "--db", db, "--from", "brat", "--mapping", mapping, folder) == 0
+    text, spans, claims = imported(db)
+    assert text == TEXT
+    assert spans == {("Xiaomi", "ORG", "bram", "import"), ("28.7%", "PERCENT", "bram", "import"),
+                     ("Indian smartphone market", "GPE", "bram", "import"), ("Canalys", "ORG", "bram", "import")}
+    [claim] = claims
+    assert (claim["type"], claim["annotator"], TEXT[claim["evidence"]["start"]:claim["evidence"]["end"]]) == ("market_share", "bram", "held")
+    assert {name: (v[0]["text"], v[0]["start"], v[0]["end"]) for name, v in claim["slots"].items()} == \
+        {"subject": ("Xiaomi", *X), "share": ("28.7%", *SHARE)}
+    with Store(db) as store:
+        assert store.list_documents()[0]["name"] == "report one"  # the file name percent-decoded, as Claimdesk's export writes it
+
+
+def test_brat_offsets_counting_cr_are_converted_and_drifted_ones_refused_by_file_and_span(tmp_path, capsys):
+    text = "Headline\n\n" + TEXT
+    shift = len("Headline\r\n\r\n")  # brat reads the file as it is and counts every CR
+    ann = "".join(f"T{n}\t{label} {start + shift} {end + shift}\t{word}\n"
+                  for n, (label, start, end, word) in enumerate((("ORG", *X, "Xiaomi"), ("PERCENT", *SHARE, "28.7%")), start=1))
+    folder = brat_folder(tmp_path / "crlf", text, ann, newline="\r\n")
+    db = tmp_path / "crlf.db"
+    assert run_cli("import-annotations", "--db", db, "--from", "brat", folder) == 0, capsys.readouterr().err
+    stored, spans, _ = imported(db)
+    assert stored == text and {(word, label) for word, label, *_ in spans} == {("Xiaomi", "ORG"), ("28.7%", "PERCENT")}
+
+    drifted = brat_folder(tmp_path / "drifted", text, ann.replace(f"{X[0] + shift} {X[1] + shift}", f"{X[0] + shift + 1} {X[1] + shift + 1}"),
+                          newline="\r\n")
+    assert run_cli("import-annotations", "--db", tmp_path / "d.db", "--from", "brat", drifted) == 1
+    err = capsys.readouterr().err
+    assert f"report%20one.ann: span ORG at {X[0] + shift + 1}..{X[1] + shift + 1} says 'Xiaomi' but the text there is 'iaomi '" in err
+    assert "the offsets have drifted" in err
