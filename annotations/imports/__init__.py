@@ -70,6 +70,7 @@ class Event:
     status: str | None = None
     annotator: str | None = None
     note: str | None = None
+    without_evidence: bool = False  # Claimdesk's own export says the claim had none (else the arguments' stretch is taken)
 
 
 @dataclass
@@ -257,7 +258,7 @@ def record(source: Source, mapping: Mapping, schema: ClaimSchema) -> Built:
         if event.evidence is not None:
             key += f":{places[id(event.evidence)]}"
         claims.append(_claim(claim_type, event.evidence, arguments, places, text, schema, annotator, key,
-                             event.id, event.status, event.note))
+                             event.id, event.status, event.note, event.without_evidence))
 
     rec = {"text": text, "spans": spans, "claims": claims}
     if source.name:
@@ -294,7 +295,7 @@ def _slot_of_role(role: str, claim_type) -> str | None:
 
 def _claim(claim_type: str, evidence: Piece | None, arguments: list[tuple[str, Piece]], places: dict, text: str,
            schema: ClaimSchema, annotator: str, key: str, claim_id: str | None = None, status: str | None = None,
-           note: str | None = None) -> dict:
+           note: str | None = None, without_evidence: bool = False) -> dict:
     slots: dict[str, list[dict]] = {}
     for slot, piece in arguments:
         if piece.placed:
@@ -315,7 +316,7 @@ def _claim(claim_type: str, evidence: Piece | None, arguments: list[tuple[str, P
     placed = [places[id(p)] for _, p in arguments if p.placed]
     if evidence is not None:
         span = places[id(evidence)]
-    elif placed:
+    elif placed and not without_evidence:
         span = (min(a for a, _ in placed), max(b for _, b in placed))
     else:
         span = None
