@@ -283,3 +283,21 @@ def test_brat_offsets_counting_cr_are_converted_and_drifted_ones_refused_by_file
     err = capsys.readouterr().err
     assert f"report%20one.ann: span ORG at {X[0] + shift + 1}..{X[1] + shift + 1} says 'Xiaomi' but the text there is 'iaomi '" in err
     assert "the offsets have drifted" in err
+
+
+def test_a_mapping_naming_what_the_schema_lacks_is_refused_before_anything_is_read(tmp_path, capsys):
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("relations:\n  HAS_SHARE: {claim: market_shares, head: subject, tail: share}\n"
+                       "events:\n  Deal: {claim: investment, roles: {Buyer: buyer}}\nentities: {Org: ORGANISATION}\ncolour: red\n",
+                       encoding="utf-8")
+    assert run_cli("import-annotations", "--db", tmp_path / "m.db", "--from", "prodigy", "--mapping", mapping,
+                   write_jsonl(tmp_path / "p.jsonl", [prodigy_line()])) == 1
+    err = capsys.readouterr().err
+    assert "unknown key 'colour'" in err
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace("colour: red\n", ""), encoding="utf-8")
+    assert run_cli("import-annotations", "--db", tmp_path / "m.db", "--from", "prodigy", "--mapping", mapping,
+                   tmp_path / "p.jsonl") == 1
+    err = capsys.readouterr().err
+    assert "relation 'HAS_SHARE': claim type 'market_shares' is not in the schema" in err
+    assert "event 'Deal': investment has no slot 'buyer'" in err
+    assert "entities: 'ORGANISATION' is not an entity label of the schema" in err
