@@ -1,9 +1,8 @@
 """UIMA CAS XMI as INCEpTION and WebAnno write it (and as Claimdesk's `export --format xmi` does),
 read with dkpro-cassis: a zip (INCEpTION's per-document export, or Claimdesk's), a folder, or one
 .xmi file, with the type system beside the XMI files (TypeSystem.xml or any .xml that is a
-typeSystemDescription). INCEpTION's project export keeps each user's work as
-annotation/DOCUMENT/USER.xmi: USER is then the annotator; else the CAS's INCEpTION metadata
-(CASMetadata.username), else the mapping's `annotator:`, else "inception".
+typeSystemDescription). The annotator is the user INCEpTION's metadata names (CASMetadata.username),
+else the mapping's `annotator:`, else "inception".
 
 What comes in (the layer rules are INCEpTION's, see annotations/xmi.py):
 - DKPro Core's NamedEntity and its subtypes: spans labelled with `value` (or the subtype's name);
@@ -85,9 +84,7 @@ def _document(path: Path, name: str, data: bytes, ts, mapping: Mapping) -> Sourc
     text = cas.sofa_string
     if not isinstance(text, str) or not text:
         raise InputRefused(f"{path}: {name}", "holds no text (sofa string)")
-    parts = PurePosixPath(name).parts
-    who = (PurePosixPath(name).stem if len(parts) >= 3 and parts[-3] == "annotation"
-           else _first(cas, CAS_METADATA, "username") or mapping.annotator or "inception")
+    who = _first(cas, CAS_METADATA, "username") or mapping.annotator or "inception"
     title = _first(cas, DOCUMENT_METADATA, "documentId")
     source = Source(where, text, who, title or unquote(PurePosixPath(name).stem))
     provenance: dict[int, list] = {}
