@@ -11,13 +11,15 @@ span of the same place and label is written; only a slot with no such span (a ty
 choice) gets a T line of its own, typed as annotation.conf declares it (the entity label, or the
 value kind). No two T lines share type and offsets, so tools that merge duplicates (bratly) keep
 every event whole; two claims of one type on the same evidence therefore share their trigger. A
-repeated slot is numbered, parties, parties2, …. Normalised values, and slot values typed without
-a place in the text, are AnnotatorNotes. A span that crosses a line break is written as
+repeated slot is numbered, parties, parties2, …. Normalised values, slot values typed without
+a place in the text, and a span's or evidence's exact place when a T line leaves out line breaks at its edges, are
+AnnotatorNotes (read back by annotations/imports/brat.py). A span that crosses a line break is written as
 fragments, as brat requires.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterable
@@ -37,6 +39,24 @@ def fragments(text: str, start: int, end: int) -> str:
             pieces.append(f"{position} {position + len(line)}")
         position += len(line) + 1
     return ";".join(pieces)
+
+
+NOTE_FIELD = re.compile(r"""(\w+)=('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|.*?)(?=\s\w+=|$)""")
+
+
+def note_fields(content: str) -> dict[str, str]:
+    """The fields of a note this writer makes (`status=gold annotator=rev kb_id=xiaomi`, an event's
+    `id=… status=… annotator=… period='Q3 2019' note='…'`): a quoted value is read as the Python
+    string literal it was written as, an unquoted one runs to the next field."""
+    fields = {}
+    for key, value in NOTE_FIELD.findall(content.strip()):
+        if value[:1] in ("'", '"'):
+            try:
+                value = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                pass
+        fields.setdefault(key, value)
+    return fields
 
 
 def file_name(name: str, sha256: str, taken: set[str]) -> str:
@@ -97,6 +117,11 @@ class BratWriter:
             lines.append(f"{tid}\t{label} {where}\t{shown}")
             return tid
 
+        def exact(start: int, end: int) -> str:
+            """` at=START..END` when line breaks at the edges leave the T line shorter than the stretch."""
+            pieces = fragments(text, start, end).split(";")
+            return "" if (int(pieces[0].split()[0]), int(pieces[-1].split()[1])) == (start, end) else f" at={start}..{end}"
+
         noted: set[tuple[str, str]] = set()
 
         def note(target: str, content: str) -> None:
@@ -109,13 +134,14 @@ class BratWriter:
                 continue
             tid = textbound(span["label"], span["start"], span["end"])
             if tid:
-                note(tid, f"status={span['status']} annotator={span['annotator']}" + (f" kb_id={span['kb_id']}" if span.get("kb_id") else ""))
+                note(tid, f"status={span['status']} annotator={span['annotator']}" + (f" kb_id={span['kb_id']}" if span.get("kb_id") else "")
+                     + exact(span["start"], span["end"]))
         for claim in record["claims"]:
             evidence = claim.get("evidence")
             trigger = textbound(claim["type"], evidence["start"], evidence["end"]) if evidence else None
             if trigger is None:
                 continue  # brat events need a trigger in the text
-            arguments, unplaced = [], []
+            arguments, unplaced, unplaced_values = [], [], {}
             claim_type = self.schema.claim_types.get(claim["type"])
             for slot, values in claim["slots"].items():
                 for n, value in enumerate(values if isinstance(values, list) else [values], start=1):
@@ -130,9 +156,14 @@ class BratWriter:
                             note(tid, json.dumps(normal if normal is not None else {"kb_id": value["kb_id"]}, ensure_ascii=False))
                     else:
                         unplaced.append(f"{role}={value.get('text', '')!r}")
+                        kept = {key: value[key] for key in ("label", "kb_id", "value") if value.get(key) is not None}
+                        if kept:
+                            unplaced_values[role] = kept
             eid = new("E")
             lines.append(f"{eid}\t{claim['type']}:{trigger}" + "".join(f" {a}" for a in arguments))
-            meta = f"id={claim['id']} status={claim['status']} annotator={claim['annotator']}"
+            meta = f"id={claim['id']} status={claim['status']} annotator={claim['annotator']}" + exact(evidence["start"], evidence["end"])
+            if unplaced_values:  # before the claim's note, which a reader keeping one note per line sees
+                note(eid, json.dumps(unplaced_values, ensure_ascii=False))
             note(eid, " ".join([meta, *unplaced] + ([f"note={claim['note']!r}"] if claim.get("note") else [])))
         return "\n".join(lines) + ("\n" if lines else "")
 

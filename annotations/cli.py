@@ -17,6 +17,7 @@ from pathlib import Path
 from annotations import schema as schema_mod
 from annotations.errors import ClaimdeskError, InputRefused
 from annotations.export import FORMATS, STATUSES
+from annotations.imports import FORMATS as IMPORT_FORMATS
 from annotations.files import check_output, environment_problem
 from annotations.settings import load_settings
 
@@ -57,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = command("export", "write spans and claims out")
     exp.add_argument("--format", choices=FORMATS, default="jsonl",
-                     help="jsonl (DESIGN.md's contract), spacy (DocBin), conll (BIO), csv (a row per claim), brat (a folder)")
+                     help="jsonl (DESIGN.md's contract), spacy (DocBin), conll (BIO), csv (a row per claim), brat (a folder), "
+                          "xmi (a zip of UIMA CAS XMI and its type system, for INCEpTION)")
     exp.add_argument("--out", required=True, metavar="PATH")
     exp.add_argument("--status", default="gold", help=f"comma-separated statuses (default gold; any of {', '.join(STATUSES)}, or all)")
     exp.add_argument("--types", help="comma-separated claim types (default: all)")
@@ -71,9 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     bundle = command("import-annotations", "bring other curators' spans and claims in (a JSONL export or another workspace)")
     bundle.add_argument("paths", nargs="+", metavar="FILE.jsonl|OTHER.db")
-    bundle.add_argument("--from", dest="source_format", choices=("claimdesk", "doccano", "prodigy"), default="claimdesk",
-                        help="the tool that wrote FILE (default: a Claimdesk bundle or workspace)")
-    bundle.add_argument("--mapping", metavar="MAP.yaml", help="relation label -> claim type and the slots of head and tail")
+    bundle.add_argument("--from", dest="source_format", choices=("claimdesk", *IMPORT_FORMATS), default="claimdesk",
+                        help="the tool that wrote FILE: label-studio (JSON export), doccano or prodigy (JSONL), brat (a folder "
+                             "of .txt and .ann), xmi (UIMA CAS XMI: a zip, a folder or an .xmi beside its type system); "
+                             "default: a Claimdesk bundle or workspace")
+    bundle.add_argument("--mapping", metavar="MAP.yaml",
+                        help="relations and events -> claim types and slots, entity labels, annotator names (see the README)")
     bundle.add_argument("--dry-run", action="store_true", help="print what would be imported and what is refused; store nothing")
 
     agree = command("agreement", "inter-annotator agreement per claim type and for entities, pair by pair")
@@ -392,6 +397,10 @@ def _as_bundle(path: Path, args, schema):
         annotators = sorted({s["annotator"] for r in found.records for s in r["spans"] + r["claims"]})
         print(f"{path}: would import {len(found.records)} documents, {spans} spans and {claims} claims"
               f" (annotators: {', '.join(annotators) or 'none'}); nothing stored (dry run)")
+        for who, seconds in sorted(found.seconds.items()):
+            print(f"  time {who} spent, as the tool measured it: {seconds:.1f} s (not stored: the workspace keeps no time yet)")
+        for line in found.corrected:
+            print(f"  corrected {line}")
         for line in found.left_out:
             print(f"  left out {line}")
         for problem in found.refused:
@@ -402,6 +411,8 @@ def _as_bundle(path: Path, args, schema):
         raise InputRefused(str(path), "; ".join(found.refused))
     if not found.records:
         raise InputRefused(str(path), "holds no documents")
+    for line in found.corrected:
+        print(f"{path}: corrected {line}", file=sys.stderr)
     for line in found.left_out:
         print(f"{path}: left out {line}", file=sys.stderr)
     with tempfile.TemporaryDirectory() as folder:

@@ -63,7 +63,7 @@ def claim_record(claim: dict, text: str, kb: KnowledgeBase, schema: ClaimSchema)
             "evidence": evidence, "slots": slots}
 
 
-FORMATS = ("jsonl", "spacy", "conll", "csv", "brat")
+FORMATS = ("jsonl", "spacy", "conll", "csv", "brat", "xmi")
 
 
 def export(store: Store, kb: KnowledgeBase, schema: ClaimSchema, fmt: str, out: Path, statuses: tuple[str, ...] | None = None,
@@ -113,10 +113,11 @@ def _writer(fmt: str):
     from annotations.conll import ConllWriter
     from annotations.csvexport import CsvWriter
     from annotations.docbin import DocBinWriter
+    from annotations.xmi import XmiWriter
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    return {"spacy": DocBinWriter, "conll": ConllWriter, "csv": CsvWriter, "brat": BratWriter}.get(fmt)
+    return {"spacy": DocBinWriter, "conll": ConllWriter, "csv": CsvWriter, "brat": BratWriter, "xmi": XmiWriter}.get(fmt)
 
 
 def _check_folder(out: Path, fmt: str, owned) -> None:

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotations.errors import InputRefused
-from annotations.imports import Piece, Source, json_lines
+from annotations.imports import Mapping, Piece, Source, json_lines
 
 
-def read(path: Path) -> Iterator[Source]:
+def read(path: Path, mapping: Mapping) -> Iterator[Source]:
     for number, item in json_lines(path):
         try:
             entities = {e.get("id"): Piece(e["start_offset"], e["end_offset"], e["label"]) for e in item.get("entities") or []}
@@ -23,6 +23,6 @@ def read(path: Path) -> Iterator[Source]:
             relations = [(r["type"], entities[r["from_id"]], entities[r["to_id"]]) for r in item.get("relations") or []
                          if r.get("from_id") in entities and r.get("to_id") in entities]
             name = item.get("name") or (f"{Path(path).stem}-{item['id']}" if item.get("id") is not None else None)
-            yield Source(number, item["text"], str(item.get("user") or "doccano"), name, spans, relations)
+            yield Source(f"line {number}", item["text"], str(item.get("user") or mapping.annotator or "doccano"), name, spans, relations)
         except (KeyError, TypeError, ValueError) as e:
             raise InputRefused(str(path), f"line {number}: not the shape {__name__.rsplit('.', 1)[1]} writes ({type(e).__name__}: {e})") from None

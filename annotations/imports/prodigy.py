@@ -11,21 +11,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotations.errors import InputRefused
-from annotations.imports import Piece, Source, json_lines
+from annotations.imports import Mapping, Piece, Source, json_lines
 
 
 def _piece(span: dict) -> Piece:
     return Piece(span["start"], span["end"], span["label"], span.get("text"))
 
 
-def read(path: Path) -> Iterator[Source]:
+def read(path: Path, mapping: Mapping) -> Iterator[Source]:
     for number, item in json_lines(path):
         try:
             if item.get("answer", "accept") != "accept":
                 continue
             relations = [(r["label"], _piece(r["head_span"]), _piece(r["child_span"])) for r in item.get("relations") or []]
             name = (item.get("meta") or {}).get("name")
-            yield Source(number, item["text"], str(item.get("_annotator_id") or "prodigy"), name,
+            yield Source(f"line {number}", item["text"], str(item.get("_annotator_id") or mapping.annotator or "prodigy"), name,
                          [_piece(s) for s in item.get("spans") or []], relations)
         except (KeyError, TypeError, ValueError) as e:
             raise InputRefused(str(path), f"line {number}: not the shape {__name__.rsplit('.', 1)[1]} writes ({type(e).__name__}: {e})") from None
