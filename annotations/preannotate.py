@@ -226,6 +226,8 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
         titled = titles.before.search(before) or titles.after.match(after)
         if span["label"] != "PERSON" and NAME.fullmatch(name) and (cues.person_cue.search(before) or titled):
             span["label"], span["sure"] = "PERSON", True
+        elif span["label"] != "ORG" and len(name.split()) > 1 and name.split()[-1] in cues.org_heads:
+            span["label"], span["sure"] = "ORG", True
         elif cues.place_after.match(after):
             span["label"], span["sure"] = "GPE", True
         elif span["label"] != "ORG" and (TICKER.match(after) or cues.org_before.search(before) or cues.org_after.match(after)

@@ -118,6 +118,7 @@ class Cues:
     place_after: re.Pattern
     per_unit: re.Pattern
     employer_preps: tuple[str, ...]  # "an analyst with Morningstar", "chief executive of Geely"
+    org_heads: frozenset[str]  # the last word of a name that makes it an organisation: "Manchester United", "Singapore Airlines"
 
 
 def _ending(words) -> re.Pattern:
@@ -131,7 +132,7 @@ def _starting(words) -> re.Pattern:
 def parse_cues(text: str, source: str) -> dict[str, Cues]:
     data = load_yaml(text, source)
     required = ("source_cues", "source_after", "reporters", "not_names", "reporting_verbs", "price_words", "passive_markers", "agent_markers", "anaphora",
-                "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps")
+                "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps", "org_heads")
     languages, problems = {}, []
     for lang, spec in (data.get("languages") or {}).items():
         missing = [key for key in required if key not in (spec or {})]
@@ -156,6 +157,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
             place_after=re.compile(phrase_alternation(words["place_after"])),
             per_unit=re.compile(rf"\s*{phrase_alternation(words['per_unit'])}", re.IGNORECASE),
             employer_preps=tuple(words["employer_preps"]),
+            org_heads=frozenset(words["org_heads"]),
         )
     if "en" not in languages and not problems:
         problems.append(f"{source}, line 1: an 'en' block is required (it is the fallback for other languages)")

@@ -115,7 +115,9 @@ class LanguageValues:
                  rf"|(?P<sscale>{phrase_alternation(short_scales, boundary=False)})(?![\w]))?")
         # "2-3 percent", "490-520 million", "between 10 and 12 percent", "315 to 320 million pounds"
         between = rf"(?:(?P<between>{phrase_alternation(spec.get('range_start') or [])})\s+)?"
-        upto = rf"(?:\s*[-\u2013]\s*|\s+(?:{phrase_alternation(spec.get('range_words') or [])})\s+)(?P<num2>{number})"
+        between_bounds = rf"(?:\s*[-\u2013]\s*|\s+(?:{phrase_alternation(spec.get('range_words') or [])})\s+)"
+        self.range_between = re.compile(between_bounds, re.IGNORECASE)
+        upto = rf"{between_bounds}(?P<num2>{number})"
         num = rf"{between}(?P<num>{number})(?:{upto})?"
         # Symbols and codes ("$", "Rs", "EUR") may stand before the number; lowercase words only after it.
         currency_words = [str(w) for words in spec["currencies"].values() for w in words]
@@ -231,7 +233,7 @@ class LanguageValues:
                 code = self.currency_of.get(re.sub(r"\s+", " ", m.group("cur")).lower())
                 if code:
                     money += [(start, end, {**value, "currency": code}) for start, end, value in self._numbers(text, m)]
-        money.sort(key=lambda found: found[0])
+        money = self._money_ranges(text, sorted(money, key=lambda found: found[0]))
         for n, (start, end, value) in enumerate(money):
             converted = self._conversion(text, end, money[n + 1:n + 2])
             if converted:
@@ -263,6 +265,27 @@ class LanguageValues:
             add(m.start(), m.end(), "ordinal", {"value": n})
         found.sort(key=lambda v: v.start)
         return found
+
+    def _money_ranges(self, text: str, money: list) -> list:
+        """"315 million pounds to 320 million pounds": one amount from the first bound, the second
+        kept as "high", as for a range written once ("315 to 320 million pounds"); "from $5m to $7m"
+        stays two levels."""
+        joined = []
+        for start, end, value in money:
+            if joined:
+                first_start, first_end, first = joined[-1]
+                if (self.range_between.fullmatch(text, first_end, start) and first.get("currency") == value.get("currency")
+                        and not self._from_level(text, first_start)
+                        and "high" not in first and value["value"] > first["value"]):
+                    joined[-1] = (first_start, end, {**first, "qualifier": "at_least", "high": value["value"]})
+                    continue
+            joined.append((start, end, value))
+        return joined
+
+    def _from_level(self, text: str, start: int) -> bool:
+        """Whether the number at start is the level a change started from ("from $5m to $7m")."""
+        before = (text, max(0, start - 12), start)
+        return bool(self.level_marker.search(*before)) and not self.reached_marker.search(*before)
 
     def _conversion(self, text: str, end: int, following: list) -> tuple[int, dict] | None:
         """Where money is followed by the same money converted in brackets, the end of the bracket

@@ -358,3 +358,13 @@ def test_a_capitalised_word_said_once_is_not_a_company(tmp_path):
         "Revenue for the fiscal year 2012 is expected to be 315 million pounds, the company said.")
     assert "Combined" not in {doc.text[s["start"]:s["end"]] for s in spans}
     assert "Combined" not in {v["text"] for c in claims for vs in c["slots"].values() for v in vs}
+
+
+def test_a_name_ending_like_a_company_is_one_whatever_the_model_says(tmp_path):
+    """The model tags "Manchester United" PERSON; a club's revenue must still be the club's."""
+    doc, claims, spans = preannotated_article(tmp_path, "Manchester United files for IPO\n\n"
+        "Manchester United has been struggling with a hefty debt burden. "
+        "Manchester United said revenue fell 3 percent in 2012.")
+    assert {s["label"] for s in spans if doc.text[s["start"]:s["end"]] == "Manchester United"} == {"ORG"}
+    growth = next(c for c in claims if c["type"] == "growth")
+    assert growth["slots"]["subject"][0]["text"] == "Manchester United"

@@ -42,6 +42,13 @@ def test_a_conversion_in_brackets_is_one_value_with_both_amounts():
     assert value["text"] == "£600m ($1.1bn)"
 
 
+def test_a_money_range_written_with_both_amounts_is_one_value_and_a_change_between_levels_is_two():
+    forecast = only("315 million pounds to 320 million pounds ($495 million to $503 million)")
+    assert (forecast["value"], forecast["high"], forecast["currency"], forecast["qualifier"]) == (315e6, 320e6, "GBP", "at_least")
+    assert forecast["converted"] == {"value": 495e6, "currency": "USD"}
+    assert [v.value["value"] for v in VALUES.find("profit rose from $5m to $7m", "en")] == [5e6, 7e6]
+
+
 def test_fractions_and_multiples_are_percent():
     assert only("a fifth of the market")["value"] == 20
     assert only("a quarter of its sales")["value"] == 25
