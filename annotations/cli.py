@@ -21,6 +21,10 @@ from annotations.files import check_output, environment_problem
 from annotations.settings import load_settings
 
 
+class UsageError(ClaimdeskError):
+    """Bad usage found after parsing (exit status 2)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimdesk", description="Turn news articles into a gold dataset of facts.")
     parser.set_defaults(db=None, annotator=None, review=False, doc=None, screenshot=None)
@@ -54,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--force", action="store_true", help="re-do documents already pre-annotated under the same pipeline and schema")
     pre.add_argument("--include-done", action="store_true",
                      help="also re-do articles someone marked done (left alone by default; decisions are kept either way)")
+    _llm_arguments(pre)
 
     exp = command("export", "write spans and claims out")
     exp.add_argument("--format", choices=FORMATS, default="jsonl",
@@ -86,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--calibrate", metavar="CALIBRATION.yaml", help="with --corpus (a development part, never a test part): "
                     "measure each kind of suggestion's precision there and write it as the confidences to use")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    _llm_arguments(ev, " (with --corpus: also ask the LLM about the corpus's articles; nothing is cached beyond the run)")
 
     schema = sub.add_parser("schema", help="check schema files")
     schema_sub = schema.add_subparsers(dest="schema_command", metavar="ACTION", required=True)
@@ -94,12 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _llm_arguments(parser: argparse.ArgumentParser, extra: str = "") -> None:
+    parser.add_argument("--llm", metavar="URL", help="an OpenAI-compatible endpoint to ask for claims too, such as "
+                        f"http://localhost:11434/v1 (Ollama); off unless given or configured (README){extra}")
+    parser.add_argument("--llm-model", metavar="NAME", help="the model the endpoint runs, such as qwen2.5:7b-instruct")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run one headless command (main.py hands `gui` to the gui package instead)."""
     # a terminated command unwinds like Ctrl+C: partial files are removed, transactions rolled back
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return COMMANDS[args.command](args)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     except ClaimdeskError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -202,6 +217,7 @@ def cmd_preannotate(args) -> int:
 
     from annotations.preannotate import preannotate
 
+    llm = _llm_settings(args)
     with _store(args) as store:
         annotator = _annotator(args, store)
         with tqdm(total=store.count_documents(), desc="pre-annotating", unit="doc", disable=None, file=sys.stderr) as bar:
@@ -213,7 +229,46 @@ def cmd_preannotate(args) -> int:
     finished = f", {report['finished']} finished by someone and left alone (--include-done redoes them)" if report["finished"] else ""
     print(f"pre-annotated {report['documents']} documents ({report['skipped']} already up to date{finished}); "
           f"suggested claims in the workspace: {stats['claims_by_status'].get('suggested', 0)}")
-    return 1 if report["failed"] else 0
+    if llm is None:
+        return 1 if report["failed"] else 0
+    with _store(args) as store:
+        llm_report = _ask_llm(store, llm, args)
+    return 1 if report["failed"] or llm_report["failed"] else 0
+
+
+def _llm_settings(args):
+    """The LLM settings in force (None when no LLM is configured); a half-given --llm is bad usage."""
+    from annotations.settings import load_llm_settings
+
+    llm = load_llm_settings(args.llm, args.llm_model)
+    if (args.llm or args.llm_model) and not llm.enabled:
+        raise UsageError("--llm URL needs --llm-model NAME too (or CLAIMDESK_LLM_MODEL), and --llm-model needs --llm URL "
+                         "(or CLAIMDESK_LLM_URL)")
+    return llm if llm.enabled else None
+
+
+def _ask_llm(store, llm, args) -> dict:
+    """The LLM recommender over the workspace, after the rules, with a progress bar and a summary."""
+    from tqdm import tqdm
+
+    from annotations.llm import Recommender, recommend
+
+    recommender = Recommender.from_settings(llm, load_settings(args.db), store)
+    todo = len(store.document_ids()) - (0 if getattr(args, "include_done", False) else len(store.finished_documents()))
+    with tqdm(total=todo, desc=f"asking {llm.model}", unit="doc", disable=None, file=sys.stderr) as bar:
+        report = recommend(store, recommender, force=getattr(args, "force", False),
+                           include_done=getattr(args, "include_done", False), progress=bar.update)
+    for failure in report["failed"]:
+        print(f"error: {failure}", file=sys.stderr)
+    if report["stopped"]:
+        print("error: the LLM run stopped there; the articles after it got no LLM suggestions (the rules' suggestions are "
+              "stored, and a rerun asks only about what is not cached)", file=sys.stderr)
+    print(f"LLM {llm.model} at {recommender.client.endpoint}: {report['documents']} articles asked about "
+          f"({report['requests']} requests, {report['seconds']:.1f} s; {report['cached']} answers from the workspace's cache), "
+          f"{report['skipped']} already up to date; {report['suggested']} claims suggested, {report['duplicates']} already "
+          f"suggested by the rules or decided by a curator (counted once), {report['not_suggested']} not suggested "
+          "(a required value not found in the text)")
+    return report
 
 
 def _statuses(value: str) -> tuple[str, ...] | None:
@@ -274,9 +329,12 @@ def cmd_evaluate(args) -> int:
         from annotations.corpus import load_corpus
         from annotations.store import Store
 
+        llm = _llm_settings(args) if args.llm or args.llm_model else None
         with tempfile.TemporaryDirectory() as folder:
             corpus = load_corpus(Path(args.corpus), Path(folder) / "corpus.db")
             with Store(corpus.db_path) as store:
+                if llm is not None:
+                    _ask_llm(store, llm, argparse.Namespace(db=corpus.db_path, force=False, include_done=True))
                 figures = evaluate(store, corpus.schema, corpus.gold)
     else:
         with _store(args) as store:
@@ -304,7 +362,25 @@ def cmd_evaluate(args) -> int:
     for band in figures["reliability"]:
         bar = "#" * round(band["precision"] * 20)
         print(f"  {band['from']:.1f}-{band['to']:.1f}{band['suggestions']:>7} suggested{band['precision']:>7.2f} right  {bar}")
+    if figures.get("sources"):
+        _print_sources(figures["sources"])
     return 0
+
+
+def _print_sources(sources: dict) -> None:
+    """The rules, the LLM and both merged, side by side: precision, recall and F1 per claim type."""
+    names = ("rules", "llm", "merged")
+    for way, title in (("claims", "type, subject and main value right"), ("strict", "strictly")):
+        print(f"\nrules, LLM and both merged ({title})")
+        print(f"{'':<20}{'gold':>6}" + "".join(f"{n.upper() if n == 'llm' else n:>20}" for n in names))
+        print(f"{'':<26}" + "".join(f"{'sugg.':>6}{'P':>5}{'R':>5}{'F1':>5} " for _ in names))
+        types = sorted({t for n in names for t in sources[n][way]} - {"overall"}) + ["overall"]
+        for claim_type in types:
+            rows = [sources[n][way].get(claim_type, {"tp": 0, "fp": 0, "fn": 0, "precision": 0, "recall": 0, "f1": 0}) for n in names]
+            gold = max(r["tp"] + r["fn"] for r in rows)
+            print(f"{claim_type:<20}{gold:>6}" + "".join(
+                f"{r['tp'] + r['fp']:>6}{r['precision']:>5.2f}{r['recall']:>5.2f}{r['f1']:>5.2f} " for r in rows))
+    print(f"\nclaims the LLM made that were not suggested (a required value not found in the text): {sources['llm_not_suggested']}")
 
 
 def cmd_preannotate_file(args) -> int:
