@@ -452,3 +452,58 @@ def test_an_older_workspace_is_upgraded_keeping_every_claim_and_slot(tmp_path):
             store.insert_claims([{"doc_id": 1, "type": "role", "origin": "guess", "status": "suggested", "annotator": "model",
                                   "slots": {}}], "now")
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def llm_window(qtbot, store, monkeypatch, stub):
+    from annotations.workspace import open_workspace
+    from gui.main_window import MainWindow
+
+    monkeypatch.setenv("CLAIMDESK_LLM_URL", stub.url)
+    monkeypatch.setenv("CLAIMDESK_LLM_MODEL", "stub-model")
+    monkeypatch.setenv("CLAIMDESK_LLM_BACKOFF", "0.01")
+    settings = load_settings(store.path)
+    window = MainWindow(open_workspace(settings), Curation.open(settings, store, "ana"))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_document(store.document_id("xiaomi"))
+    return window
+
+
+@pytest.mark.gui
+def test_suggest_with_the_llm_in_the_window_runs_in_a_worker_and_shows_the_claims(qtbot, stub, workspace, monkeypatch):
+    store, doc_id = workspace
+    stub.answer((200, completion({"claims": [share_claim(source="Counterpoint Research")]}), {}, 0.3))
+    window = llm_window(qtbot, store, monkeypatch, stub)
+    before = window.claims.rowCount()
+    window.suggest_with_llm()
+    assert window.llm_worker.isRunning() and window.llm_progress.isVisible()  # the window is not blocked meanwhile
+    qtbot.waitUntil(lambda: "suggested 1 claims" in window.statusBar().currentMessage(), timeout=10_000)
+    assert window.claims.rowCount() == before + 1 and not window.llm_progress.isVisible()
+    shown = next(window.claims.claim(n) for n in range(window.claims.rowCount()) if window.claims.claim(n)["origin"] == "llm")
+    assert any("Counterpoint Research" in n for n in shown["notices"])  # the invented source, visibly not in the text
+    window.store.close()
+
+
+@pytest.mark.gui
+def test_cancelling_the_llm_stores_no_suggestion(qtbot, stub, workspace, monkeypatch):
+    from PySide6.QtWidgets import QPushButton
+
+    store, doc_id = workspace
+    stub.answer((200, completion({"claims": [share_claim()]}), {}, 0.5))
+    window = llm_window(qtbot, store, monkeypatch, stub)
+    window.suggest_with_llm()
+    window.llm_progress.findChild(QPushButton).click()  # Cancel
+    qtbot.waitUntil(lambda: not window.llm_worker.isRunning(), timeout=10_000)
+    qtbot.waitUntil(lambda: "no suggestion was stored" in window.statusBar().currentMessage())
+    assert llm_claims(store, doc_id) == []
+    window.store.close()
+
+
+@pytest.mark.gui
+def test_without_an_llm_the_window_says_how_to_configure_one(qtbot, stub, workspace, monkeypatch):
+    store, _ = workspace
+    window = llm_window(qtbot, store, monkeypatch, stub)
+    monkeypatch.delenv("CLAIMDESK_LLM_URL")
+    window.suggest_with_llm()
+    assert "no LLM is configured" in window.statusBar().currentMessage() and stub.requests == []
+    window.store.close()
