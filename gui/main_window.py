@@ -418,6 +418,7 @@ class MainWindow(QMainWindow):
             dialog.canceled.disconnect()
             dialog.hide()
             dialog.deleteLater()
+            self.llm_progress = None
             self.statusBar().showMessage(message)
             if self.doc is not None and self.doc.id == doc.id:
                 self._show_claims()
