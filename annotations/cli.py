@@ -392,7 +392,7 @@ def _print_sources(sources: dict) -> None:
     names = ("rules", "llm", "merged")
     for way, title in (("claims", "type, subject and main value right"), ("strict", "strictly")):
         print(f"\nrules, LLM and both merged ({title})")
-        print(f"{'':<20}{'gold':>6}" + "".join(f"{n.upper() if n == 'llm' else n:>20}" for n in names))
+        print(f"{'':<20}{'gold':>6}" + "".join(f"{n.upper() if n == 'llm' else n:>21} " for n in names))
         print(f"{'':<26}" + "".join(f"{'sugg.':>6}{'P':>5}{'R':>5}{'F1':>5} " for _ in names))
         types = sorted({t for n in names for t in sources[n][way]} - {"overall"}) + ["overall"]
         for claim_type in types:
