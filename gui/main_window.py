@@ -427,10 +427,10 @@ class MainWindow(QMainWindow):
         def done(report: dict) -> None:
             if report.get("stopped"):
                 return finished("Stopped asking the LLM: no suggestion was stored for this article.")
-            finished(f"The LLM ({recommender.llm.model}) suggested {report['suggested']} claims for “{doc.title}”; "
-                     f"{report['duplicates']} more were already suggested or decided (counted once), {report['not_suggested']} "
-                     f"not suggested (a required value not found in the text). {report['requests']} requests, "
-                     f"{report['cached']} answers from the cache.")
+            n = report["suggested"]
+            finished(f"LLM ({recommender.llm.model}): {n} claim{'s' * (n != 1)} suggested, {report['duplicates']} already there "
+                     f"(counted once), {report['not_suggested']} not suggested (a required value not in the text); "
+                     f"{report['requests']} requests, {report['cached']} answers from the cache.")
 
         worker.progress.connect(lambda answered, pieces: (dialog.setMaximum(pieces + 1), dialog.setValue(answered)))
         worker.done.connect(done)

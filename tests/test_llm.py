@@ -477,7 +477,7 @@ def test_suggest_with_the_llm_in_the_window_runs_in_a_worker_and_shows_the_claim
     before = window.claims.rowCount()
     window.suggest_with_llm()
     assert window.llm_worker.isRunning() and window.llm_progress.isVisible()  # the window is not blocked meanwhile
-    qtbot.waitUntil(lambda: "suggested 1 claims" in window.statusBar().currentMessage(), timeout=10_000)
+    qtbot.waitUntil(lambda: "1 claim suggested, 0 already there" in window.statusBar().currentMessage(), timeout=10_000)
     assert window.claims.rowCount() == before + 1 and window.llm_progress is None
     shown = next(window.claims.claim(n) for n in range(window.claims.rowCount()) if window.claims.claim(n)["origin"] == "llm")
     assert any("Counterpoint Research" in n for n in shown["notices"])  # the invented source, visibly not in the text
