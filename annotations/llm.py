@@ -25,6 +25,7 @@ import os
 import re
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -211,6 +212,12 @@ class ChatClient:
             self.modes = list(MODES) if self.llm.structured == "auto" else [self.llm.structured]
         url = (self.llm.url or "").rstrip("/")
         self.endpoint = url if url.endswith("/chat/completions") else f"{url}/chat/completions"
+        parts = urllib.parse.urlsplit(self.endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ClaimdeskError(f"the LLM's URL {self.llm.url!r} is not an http:// or https:// address")
+        # an endpoint on this machine is reached directly, never through a proxy of the environment
+        local = parts.hostname == "localhost" or parts.hostname.startswith("127.") or parts.hostname == "::1"
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({})) if local else urllib.request.build_opener()
 
     @property
     def where(self) -> str:
@@ -251,7 +258,7 @@ class ChatClient:
             wait = self.llm.backoff * 2 ** attempt
             started = time.monotonic()
             try:
-                with urllib.request.urlopen(request, timeout=self.llm.timeout) as response:
+                with self.opener.open(request, timeout=self.llm.timeout) as response:
                     raw = response.read()
                 return self._content(raw)
             except urllib.error.HTTPError as e:

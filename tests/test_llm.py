@@ -507,3 +507,13 @@ def test_without_an_llm_the_window_says_how_to_configure_one(qtbot, stub, worksp
     window.suggest_with_llm()
     assert "no LLM is configured" in window.statusBar().currentMessage() and stub.requests == []
     window.store.close()
+
+
+def test_a_local_endpoint_is_reached_directly_even_with_a_proxy_in_the_environment(stub, workspace, monkeypatch):
+    store, doc_id = workspace
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("no_proxy", "")
+    stub.answer({"claims": [share_claim()]})
+    assert recommend(store, recommender(stub))["suggested"] == 1 and len(llm_claims(store, doc_id)) == 1
+    with pytest.raises(Exception, match="not an http:// or https:// address"):
+        recommender(stub, url="localhost:11434/v1")
