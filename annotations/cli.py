@@ -287,7 +287,7 @@ def _ask_llm(store, llm, args) -> dict:
           f"({report['requests']} requests, {report['seconds']:.1f} s; {report['cached']} answers from the workspace's cache), "
           f"{report['skipped']} already up to date; {report['suggested']} claims suggested, {report['duplicates']} already "
           f"suggested by the rules or decided by a curator (counted once), {report['not_suggested']} not suggested "
-          "(a required value not found in the text)")
+          "(a required value not found in the text)", file=sys.stderr if getattr(args, "json", False) else sys.stdout)
     return report
 
 
@@ -354,7 +354,7 @@ def cmd_evaluate(args) -> int:
             corpus = load_corpus(Path(args.corpus), Path(folder) / "corpus.db")
             with Store(corpus.db_path) as store:
                 if llm is not None:
-                    _ask_llm(store, llm, argparse.Namespace(db=corpus.db_path, force=False, include_done=True))
+                    _ask_llm(store, llm, argparse.Namespace(db=corpus.db_path, force=False, include_done=True, json=args.json))
                 figures = evaluate(store, corpus.schema, corpus.gold)
     else:
         with _store(args) as store:

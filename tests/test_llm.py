@@ -359,13 +359,14 @@ def test_long_articles_go_in_overlapping_pieces_of_paragraphs_and_a_fact_in_the_
 
 def test_the_prompt_comes_from_the_schema_with_guidelines_and_gold_examples():
     schema = parse_claim_schema(load_settings().claims_schema.read_text().replace(
-        "    description: Share of a market held by a company or product in a period.\n",
-        "    description: Share of a market held by a company or product in a period.\n"
-        "    guidelines: |\n      A forecast share is a claim too.\n      Shares are in percentage points.\n", 1))
-    assert schema.claim_types["market_share"].guidelines.startswith("A forecast share is a claim too.")
+        "    description: Units a company shipped or sold in a market and period.\n",
+        "    description: Units a company shipped or sold in a market and period.\n"
+        "    guidelines: |\n      Units sold to shops count.\n      Forecast units are claims too.\n", 1))
+    assert schema.claim_types["shipments"].guidelines.startswith("Units sold to shops count.")
     prompt = system_prompt(schema, {"market_share": [({"type": "market_share", "slots": {
         "subject": [{"text": "Apple"}], "share": [{"text": "12%"}]}}, "Apple had 12% of it.")]})
-    assert "Guidelines: A forecast share is a claim too. Shares are in percentage points." in prompt
+    assert "Guidelines: Units sold to shops count. Forecast units are claims too." in prompt
+    assert "Guidelines: One claim per company and period." in prompt  # from claims.yaml itself
     assert '"evidence": "Apple had 12% of it."' in prompt and "share (required): a percentage" in prompt
     strict = answer_schema(schema)["properties"]["claims"]["items"]["anyOf"][0]
     assert strict["properties"]["slots"]["required"] == list(schema.claim_types["market_share"].slots)
@@ -373,12 +374,12 @@ def test_the_prompt_comes_from_the_schema_with_guidelines_and_gold_examples():
 
 def test_guidelines_that_are_not_text_are_reported_with_their_line():
     text = load_settings().claims_schema.read_text().replace(
-        "    description: Share of a market held by a company or product in a period.\n",
-        "    description: Share of a market held by a company or product in a period.\n    guidelines: [1, 2]\n", 1)
+        "    description: Units a company shipped or sold in a market and period.\n",
+        "    description: Units a company shipped or sold in a market and period.\n    guidelines: [1, 2]\n", 1)
     with pytest.raises(Exception) as refused:
         parse_claim_schema(text, "claims.yaml")
     line = text.splitlines().index("    guidelines: [1, 2]") + 1
-    assert f"claims.yaml, line {line}: 'guidelines' of claim type 'market_share' must be text" in str(refused.value)
+    assert f"claims.yaml, line {line}: 'guidelines' of claim type 'shipments' must be text" in str(refused.value)
 
 
 def test_preannotate_with_llm_flags_needs_both_and_runs_after_the_rules(stub, workspace, capsys):
@@ -517,3 +518,17 @@ def test_a_local_endpoint_is_reached_directly_even_with_a_proxy_in_the_environme
     assert recommend(store, recommender(stub))["suggested"] == 1 and len(llm_claims(store, doc_id)) == 1
     with pytest.raises(Exception, match="not an http:// or https:// address"):
         recommender(stub, url="localhost:11434/v1")
+
+
+@pytest.mark.model
+def test_evaluate_a_gold_corpus_with_the_llm_side_by_side(stub, tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    (corpus / "articles").mkdir(parents=True)
+    (corpus / "articles" / "xiaomi.txt").write_text(TEXT, encoding="utf-8")
+    (corpus / "published.json").write_text('{"xiaomi": "2019-08-01"}')
+    (corpus / "gold_a.jsonl").write_text(json.dumps({"doc": "xiaomi", "type": "market_share", "slots": {"subject": "Xiaomi", "share": 28.7}}))
+    stub.answer({"claims": [share_claim()]})
+    assert run_cli("evaluate", "--corpus", corpus, "--llm", stub.url, "--llm-model", "stub-model", "--json") == 0
+    sources = json.loads(capsys.readouterr().out)["sources"]
+    assert sources["llm"]["claims"]["overall"]["tp"] == 1 and sources["merged"]["claims"]["overall"]["tp"] == 1
+    assert len(stub.requests) == 1
