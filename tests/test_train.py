@@ -147,3 +147,15 @@ def test_suggest_triggers_reports_words_of_accepted_claims_the_schema_does_not_l
     assert reports["shipments"]["without_trigger"] == 0
     assert run_cli("schema", "suggest-triggers", "--db", store.path) == 0
     assert "owns" in capsys.readouterr().out
+
+
+def test_the_settings_name_a_trained_pipeline_folder_as_the_english_model(tmp_path, monkeypatch):
+    from annotations.pipeline import installed, resolve_model
+
+    folder = tmp_path / "ner-model"
+    folder.mkdir()
+    assert not installed(str(folder))  # not a pipeline yet
+    (folder / "config.cfg").write_text("[nlp]\n")
+    (folder / "meta.json").write_text("{}")
+    monkeypatch.setenv("CLAIMDESK_MODELS", f"en={folder}")
+    assert resolve_model("en", load_settings().models) == str(folder)
