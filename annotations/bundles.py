@@ -35,7 +35,7 @@ from annotations.schema import ClaimSchema, EntityFile
 from annotations.settings import SCHEMA_DIR
 from annotations.store import Store, now
 
-ORIGINS = ("model", "rules", "kb", "curator", "import")
+ORIGINS = ("model", "rules", "kb", "curator", "import", "llm")
 MODEL = "model"  # the annotator of suggestions
 
 

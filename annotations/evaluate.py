@@ -203,7 +203,33 @@ def evaluate(store: Store, schema: ClaimSchema, gold_facts: list[Fact] | None = 
     return {"claims": score(gold, suggested, schema),
             "strict": score(gold, suggested, schema, strict=True),
             "reliability": reliability(gold, suggested, schema),
-            "entities": score_entities(gold_spans, suggested_spans) if gold_spans else None}
+            "entities": score_entities(gold_spans, suggested_spans) if gold_spans else None,
+            "sources": by_source(store, schema, documents, gold)}
+
+
+def by_source(store: Store, schema: ClaimSchema, documents: list[tuple[int, str]], gold: list[Fact]) -> dict | None:
+    """Where the LLM recommender ran: the rules' suggestions, the LLM's claims (those the rules also
+    made included) and both merged (a claim both made counted once), scored side by side, and how
+    many claims the LLM made that were not suggested because a required value was not in the text."""
+    runs = {doc_id: store.llm_run(doc_id) for doc_id, _ in documents}
+    if not any(runs.values()):
+        return None
+    rules, llm, merged, not_suggested = [], [], [], 0
+    for doc_id, name in documents:
+        own = [as_fact(name, c, schema) for c in store.claims_of(doc_id, ("suggested",), "model") if c["origin"] != "llm"]
+        run = runs[doc_id] or {"claims": [], "not_suggested": []}
+        theirs = [as_fact(name, c, schema) for c in run["claims"]]
+        rules += own
+        llm += theirs
+        merged += own + [f for f in theirs if not any(same_fact(f, r, schema) for r in own)]
+        not_suggested += len(run["not_suggested"])
+    return {name: {"claims": score(gold, facts, schema), "strict": score(gold, facts, schema, strict=True)}
+            for name, facts in (("rules", rules), ("llm", llm), ("merged", merged))} | {"llm_not_suggested": not_suggested}
+
+
+def same_fact(a: Fact, b: Fact, schema: ClaimSchema) -> bool:
+    """Two suggestions that state one fact (type, subject and main value), whichever is taken as gold."""
+    return a.type == b.type and (matches(a, b, schema) or matches(b, a, schema))
 
 
 def match_suggestions(gold: list[Fact], suggested: list[Fact], schema: ClaimSchema, strict: bool) -> tuple[list[tuple[Fact, bool]], list[Fact]]:

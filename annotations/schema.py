@@ -53,6 +53,7 @@ class ClaimType:
     description: str
     slots: dict[str, Slot]
     triggers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    guidelines: str = ""  # how curators decide borderline cases; also given to the LLM recommender
 
     @property
     def required_slots(self) -> tuple[str, ...]:
@@ -193,7 +194,11 @@ def _parse_labels(raw: LineDict | None, problems: _Problems) -> dict[str, Entity
 
 def _parse_claim_type(name: str, raw: LineDict, labels: dict, problems: _Problems) -> ClaimType:
     what = f"claim type {name!r}"
-    problems.unknown_keys(raw, {"description", "triggers", "slots"}, what)
+    problems.unknown_keys(raw, {"description", "triggers", "slots", "guidelines"}, what)
+    guidelines = raw.get("guidelines", "")
+    if not isinstance(guidelines, str) or ("guidelines" in raw and not guidelines.strip()):
+        problems.add(raw.line_of("guidelines"), f"'guidelines' of {what} must be text (a YAML string, | for several lines)")
+        guidelines = ""
     triggers = {}
     raw_triggers = problems.mapping(raw, "triggers", what, required=False)
     for lang, words in (raw_triggers or {}).items():
@@ -211,7 +216,7 @@ def _parse_claim_type(name: str, raw: LineDict, labels: dict, problems: _Problem
             problems.add(line, f"slot {slot_name!r} of {what} must be a mapping with 'kind'")
             continue
         slots[slot_name] = _parse_slot(slot_name, spec, what, labels, problems)
-    return ClaimType(name, str(raw.get("description") or ""), slots, triggers)
+    return ClaimType(name, str(raw.get("description") or ""), slots, triggers, guidelines.strip())
 
 
 def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _Problems) -> Slot:

@@ -275,6 +275,52 @@ def m006_span_ids_never_reused(db: sqlite_utils.Database) -> None:
         q(f"CREATE INDEX {index}")
 
 
+OLD_ORIGINS = "origin IN ('model', 'rules', 'kb', 'curator', 'import')"
+
+
+@migrations()
+def m008_llm_cache(db: sqlite_utils.Database) -> None:
+    """The LLM recommender (annotations/llm.py): origin `llm` is allowed for spans and claims, a
+    claim keeps the name of the model that suggested it, answers are cached per (document, schema,
+    model, prompt, piece) so a rerun sends no request, and each article's last run keeps every
+    claim the LLM made (those the rules also made included, for `evaluate`) and those not suggested.
+
+    The origin CHECK is widened in place (SQLite's documented way of loosening a constraint,
+    "writable_schema" and a new schema version, inside the migration's transaction): rebuilding the
+    claims table would cascade-delete every slot through claim_slots' foreign key."""
+    q = db.execute
+    version = q("PRAGMA schema_version").fetchone()[0]
+    q("PRAGMA writable_schema = ON")
+    try:
+        for table in ("spans", "claims"):
+            sql = q("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()[0]
+            if OLD_ORIGINS not in sql:
+                raise DatabaseError(f"the {table} table is not as Claimdesk made it (no {OLD_ORIGINS!r}); not upgraded")
+            q("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+              [sql.replace(OLD_ORIGINS, OLD_ORIGINS[:-1] + ", 'llm')"), table])
+        q(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        q("PRAGMA writable_schema = OFF")
+    q("ALTER TABLE claims ADD COLUMN model TEXT")
+    q("""CREATE TABLE llm_cache (
+        key TEXT PRIMARY KEY,
+        doc_sha256 TEXT NOT NULL,
+        schema_hash TEXT NOT NULL,
+        model TEXT NOT NULL,
+        prompt_hash TEXT NOT NULL,
+        piece INTEGER NOT NULL,
+        response TEXT NOT NULL,
+        seconds REAL,
+        created_at TEXT NOT NULL)""")
+    q("""CREATE TABLE llm_runs (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        key TEXT NOT NULL,
+        claims TEXT NOT NULL,
+        not_suggested TEXT NOT NULL,
+        at TEXT NOT NULL)""")
+
+
 @dataclass(frozen=True)
 class ArticleQuery:
     """What the article list shows: words to search for, and filters. Empty means everything."""
@@ -662,6 +708,59 @@ class Store:
                                   "schema_hash": schema_hash} for claim in claims if _content(claim) not in said], stamp)
             q("INSERT OR REPLACE INTO preannotated (doc_id, key, pipeline, at) VALUES (?, ?, ?, ?)", [doc_id, key, pipeline, stamp])
 
+    # -- the LLM recommender ------------------------------------------------------------------------
+
+    def llm_answer(self, key: str) -> str | None:
+        """A cached answer of the LLM (annotations/llm.py says what the key covers), or None."""
+        row = self.db.execute("SELECT response FROM llm_cache WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def cache_llm_answer(self, key: str, doc_sha256: str, schema_hash: str, model: str, prompt_hash: str, piece: int,
+                         response: str, seconds: float) -> None:
+        if self.read_only:
+            return
+        with self.write():
+            self.db.execute("INSERT OR REPLACE INTO llm_cache (key, doc_sha256, schema_hash, model, prompt_hash, piece, response, "
+                            "seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [key, doc_sha256, schema_hash, model, prompt_hash, piece, response, seconds, now()])
+
+    def llm_run(self, doc_id: int) -> dict | None:
+        """The document's last LLM run: model, key, every claim it made, those not suggested, when;
+        `redo` when the rules were re-run after it (which removed its suggestions)."""
+        row = self.db.execute(
+            "SELECT r.model, r.key, r.claims, r.not_suggested, r.at, coalesce(p.at > r.at, 0) FROM llm_runs r "
+            "LEFT JOIN preannotated p ON p.doc_id = r.doc_id WHERE r.doc_id = ?", [doc_id]).fetchone()
+        if row is None:
+            return None
+        return {"model": row[0], "key": row[1], "claims": json.loads(row[2]), "not_suggested": json.loads(row[3]),
+                "at": row[4], "redo": bool(row[5])}
+
+    def replace_llm_suggestions(self, doc_id: int, new_claims, run: dict, schema_hash: str) -> list[str]:
+        """Store a document's LLM suggestions in one transaction: its earlier LLM suggestions nobody
+        decided on go, `new_claims(claims already there)` says which claims to add (so that one the
+        rules or a curator already made is not added twice), and the run is recorded. Returns the
+        ids of the claims added."""
+        stamp = now()
+        with self.write():
+            self.db.execute("DELETE FROM claims WHERE doc_id = ? AND annotator = 'model' AND status = 'suggested' AND origin = 'llm' "
+                            "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.based_on = claims.id)", [doc_id])
+            claims = new_claims(self.claims_of(doc_id))
+            ids = self.insert_claims([{**claim, "doc_id": doc_id, "origin": "llm", "status": "suggested", "annotator": "model",
+                                       "schema_hash": schema_hash} for claim in claims], stamp)
+            self.db.execute("INSERT OR REPLACE INTO llm_runs (doc_id, model, key, claims, not_suggested, at) VALUES (?, ?, ?, ?, ?, ?)",
+                            [doc_id, run["model"], run["key"], json.dumps(run["claims"], ensure_ascii=False, allow_nan=False),
+                             json.dumps(run["not_suggested"], ensure_ascii=False, allow_nan=False), stamp])
+        return ids
+
+    def gold_examples(self, claim_type: str, limit: int, exclude_doc: int | None = None) -> list[tuple[dict, str]]:
+        """Up to `limit` gold claims of a type (with their evidence sentence), from other documents
+        than `exclude_doc`, always the same ones for the same gold: examples for the LLM's prompt."""
+        ids = [r[0] for r in self.db.execute(
+            "SELECT id FROM claims WHERE status = 'gold' AND type = ? AND doc_id != ? AND evidence_start IS NOT NULL "
+            "ORDER BY doc_id, evidence_start, id LIMIT ?", [claim_type, -1 if exclude_doc is None else exclude_doc, limit])]
+        claims, texts = self.claims_by_id(ids), self.evidence_texts(ids)
+        return [(claims[i], texts.get(i, "")) for i in ids if i in claims]
+
     def insert_claims(self, claims: list[dict], stamp: str) -> list[str]:
         """Insert claims with their slots (two bulk inserts, however many claims); return their ids."""
         claim_rows, slot_rows = [], []
@@ -673,6 +772,7 @@ class Store:
                 "status": claim["status"], "annotator": claim["annotator"], "based_on": claim.get("based_on"),
                 "evidence_start": evidence.get("start"), "evidence_end": evidence.get("end"),
                 "confidence": claim.get("confidence"), "note": claim.get("note"), "schema_hash": claim.get("schema_hash"),
+                "model": claim.get("model"),
                 "created_at": claim.get("created_at", stamp), "updated_at": claim.get("updated_at", stamp),
             })
             slot_rows += _slot_rows(claim_id, claim["slots"])

@@ -38,6 +38,7 @@ KEYS = [("Enter", "confirm the claim"), ("X", "reject the claim"),
         ("J / K, ↓ / ↑", "next / previous claim"), ("1–9", "label the selected words as the legend's label"),
         ("click a span", "relabel, reject, link to a canonical entity, use in the selected claim"),
         ("D", "article done, open the next"), ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+        ("Ctrl+L", "suggest claims for the article with the LLM, when one is configured (README)"),
         ("Ctrl+F", "search articles; Enter there opens the first article found"), ("F1", "these keys")]
 KEYS_HELP = ("Enter confirm · X reject · E edit slot · N new claim · J/K next/previous · "
              "1–9 label selection · D done → next · Ctrl+Z undo")
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         add("Next claim", ["J"], lambda: self._move_claim(1))
         add("Previous claim", ["K"], lambda: self._move_claim(-1))
         add("Article done, open next", ["D"], self.mark_done)
+        add("Suggest with the LLM", ["Ctrl+L"], self.suggest_with_llm)
         menu.addSeparator()
         add("Undo", ["Ctrl+Z"], self.undo)
         add("Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo)
@@ -388,11 +390,65 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Loading the language model to see which articles need suggestions…")
         self.worker.start()
 
+    def suggest_with_llm(self) -> None:
+        """Ask the configured LLM about the open article in a worker, with progress and Cancel; its
+        claims join the list as suggestions (annotations/llm.py). Cancelled, no suggestion is stored."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        from annotations.errors import ClaimdeskError
+        from annotations.llm import Recommender
+        from annotations.settings import load_llm_settings
+        from gui.workers import LLMWorker
+
+        running = getattr(self, "llm_worker", None)
+        if self.doc is None or (running is not None and running.isRunning()):
+            return
+        try:
+            recommender = Recommender(load_llm_settings(), self.schema, self.curation.values, self.curation.kb)
+        except ClaimdeskError as e:
+            self.statusBar().showMessage(f"⚠ The LLM was not asked: {e}")
+            return
+        doc = self.doc
+        self.llm_progress = dialog = QProgressDialog(f"Asking {recommender.llm.model} about “{doc.title}”…", "Cancel", 0, 0, self)
+        dialog.setWindowTitle("Suggest with the LLM")
+        dialog.setMinimumDuration(0)
+        self.llm_worker = worker = LLMWorker(self.store.path, recommender, doc.id, self)
+
+        def finished(message: str) -> None:
+            dialog.canceled.disconnect()
+            dialog.hide()
+            dialog.deleteLater()
+            self.llm_progress = None
+            self.statusBar().showMessage(message)
+            if self.doc is not None and self.doc.id == doc.id:
+                self._show_claims()
+                self._refresh_row(doc.id)
+
+        def done(report: dict) -> None:
+            if report.get("stopped"):
+                return finished("Stopped asking the LLM: no suggestion was stored for this article.")
+            n = report["suggested"]
+            finished(f"LLM ({recommender.llm.model}): {n} claim{'s' * (n != 1)} suggested, {report['duplicates']} already there "
+                     f"(counted once), {report['not_suggested']} not suggested (a required value not in the text); "
+                     f"{report['requests']} requests, {report['cached']} answers from the cache.")
+
+        worker.progress.connect(lambda answered, pieces: (dialog.setMaximum(pieces + 1), dialog.setValue(answered)))
+        worker.done.connect(done)
+        worker.failed.connect(lambda message: finished(f"⚠ No LLM suggestions for this article: {message}"))
+        dialog.canceled.connect(worker.requestInterruption)
+        dialog.canceled.connect(lambda: self.statusBar().showMessage("Stopping: the answer under way will not be used…"))
+        dialog.show()
+        worker.start()
+
     def closeEvent(self, event) -> None:
-        """Closing during pre-annotation stops it after the document in hand (each is stored whole)."""
+        """Closing during pre-annotation stops it after the document in hand (each is stored whole);
+        a question to the LLM under way is stopped, storing nothing."""
         worker = getattr(self, "worker", None)
         if worker is not None:
             stop_quietly(worker, worker.imported, worker.done, worker.failed)
+        asking = getattr(self, "llm_worker", None)
+        if asking is not None:
+            stop_quietly(asking, asking.progress, asking.done, asking.failed)
         super().closeEvent(event)
 
     def _on_imported(self, count: int) -> None:

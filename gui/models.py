@@ -126,7 +126,8 @@ class ClaimListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor("#b00020") if claim["problems"] and claim["status"] != "rejected" else QColor(CLAIM_COLOR[claim["status"]])
         if role == Qt.ItemDataRole.ToolTipRole:
-            who = "suggested by the pipeline" if claim["annotator"] == "model" else f"{claim['status']} by {claim['annotator']}"
+            who = ("suggested by the LLM" if claim["origin"] == "llm" else "suggested by the pipeline") if claim["annotator"] == "model" \
+                else f"{claim['status']} by {claim['annotator']}"
             return f"{claim['type']} — {who}"
         if role == IdRole:
             return claim["id"]

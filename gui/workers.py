@@ -83,3 +83,32 @@ class ConflictsWorker(QThread):
             self.failed.emit(failure(e))
             return
         self.done.emit(conflicts)
+
+
+class LLMWorker(QThread):
+    """Asks the configured LLM about one article (annotations/llm.py) in its own connection. The
+    window shows its progress per piece of the article and may stop it: then nothing is stored."""
+
+    progress = Signal(int, int)  # pieces answered, pieces in all
+    done = Signal(dict)  # the report; {"stopped": True} when stopped
+    failed = Signal(str)
+
+    def __init__(self, path: Path, recommender, doc_id: int, parent=None):
+        super().__init__(parent)
+        self.path, self.recommender, self.doc_id = path, recommender, doc_id
+
+    def run(self) -> None:
+        from annotations.llm import Stopped
+        from annotations.store import Store
+
+        try:
+            with Store(self.path) as store:
+                report = self.recommender.suggest(store, self.doc_id, force=True, stop=self.isInterruptionRequested,
+                                                  progress=self.progress.emit)
+        except Stopped:
+            self.done.emit({"stopped": True})
+            return
+        except Exception as e:
+            self.failed.emit(failure(e))
+            return
+        self.done.emit(report)
