@@ -12,13 +12,14 @@ import sqlite3
 import sys
 import tempfile
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from annotations import schema as schema_mod
 from annotations.errors import ClaimdeskError, InputRefused
 from annotations.export import FORMATS, STATUSES
 from annotations.files import check_output, environment_problem
-from annotations.settings import load_settings
+from annotations.settings import Settings, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,10 +122,9 @@ def _terminated(signum, frame):
 
 
 def _store(args):
-    from annotations.store import Store
+    from annotations.workspace import open_workspace
 
-    settings = load_settings(args.db)
-    return Store(settings.db_path, settings.busy_timeout_ms)
+    return open_workspace(load_settings(args.db))
 
 
 def cmd_import(args) -> int:
@@ -177,13 +177,12 @@ def cmd_schema(args) -> int:
     return 1 if problems else 0
 
 
-def _annotator(args, store):
-    from annotations.preannotate import Annotator
-
+def _settings(args) -> Settings:
+    """The settings in force, with --db and --model (English) applied."""
     settings = load_settings(args.db)
     if getattr(args, "model", None):
-        settings.models["en"] = (args.model,)
-    return Annotator.from_settings(settings, store)
+        settings = replace(settings, models={**settings.models, "en": (args.model,)})
+    return settings
 
 
 def _schema_and_kb(args, store):
@@ -200,12 +199,12 @@ def _schema_and_kb(args, store):
 def cmd_preannotate(args) -> int:
     from tqdm import tqdm
 
-    from annotations.preannotate import preannotate
+    from annotations.preannotate import Preannotator, preannotate
 
     with _store(args) as store:
-        annotator = _annotator(args, store)
+        preannotator = Preannotator.from_settings(_settings(args), store)
         with tqdm(total=store.count_documents(), desc="pre-annotating", unit="doc", disable=None, file=sys.stderr) as bar:
-            report = preannotate(store, annotator, batch_size=args.batch_size, n_process=args.n_process,
+            report = preannotate(store, preannotator, batch_size=args.batch_size, n_process=args.n_process,
                                  progress=bar.update, force=args.force, include_done=args.include_done)
         stats = store.stats()
     for notice in report["notices"]:
@@ -272,11 +271,11 @@ def cmd_evaluate(args) -> int:
         return 0
     if args.corpus:
         from annotations.corpus import load_corpus
-        from annotations.store import Store
+        from annotations.workspace import open_workspace
 
         with tempfile.TemporaryDirectory() as folder:
             corpus = load_corpus(Path(args.corpus), Path(folder) / "corpus.db")
-            with Store(corpus.db_path) as store:
+            with open_workspace(load_settings(corpus.db_path)) as store:
                 figures = evaluate(store, corpus.schema, corpus.gold)
     else:
         with _store(args) as store:
@@ -312,13 +311,11 @@ def cmd_preannotate_file(args) -> int:
 
     from annotations.export import write_jsonl
     from annotations.ingest import read_inputs
-    from annotations.preannotate import Annotator, bundle_records
+    from annotations.preannotate import Preannotator, bundle_records
 
-    settings = load_settings(args.db)
+    settings = _settings(args)
     check_output(Path(args.out), settings.db_path, inputs=[Path(args.source)], what="OUT.jsonl")
-    if args.model:
-        settings.models["en"] = (args.model,)
-    annotator = Annotator.from_settings(settings)
+    preannotator = Preannotator.from_settings(settings)
     refused = []
 
     def records():
@@ -330,10 +327,10 @@ def cmd_preannotate_file(args) -> int:
                     continue
                 chunk.append(item)
                 if len(chunk) == settings.batch_size:
-                    yield from bundle_records(annotator, chunk)
+                    yield from bundle_records(preannotator, chunk)
                     bar.update(len(chunk))
                     chunk = []
-            yield from bundle_records(annotator, chunk)
+            yield from bundle_records(preannotator, chunk)
             bar.update(len(chunk))
 
     count = write_jsonl(records(), Path(args.out))

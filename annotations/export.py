@@ -21,10 +21,11 @@ from annotations import jsonl
 from annotations.errors import OutputRefused
 from annotations.files import check_output, staged
 from annotations.kb import KnowledgeBase
+from annotations.model import Status
 from annotations.schema import ClaimSchema
 from annotations.store import Store
 
-STATUSES = ("suggested", "accepted", "corrected", "rejected", "gold")
+STATUSES = tuple(str(status) for status in Status)  # what --status can name
 
 
 def document_records(store: Store, kb: KnowledgeBase, schema: ClaimSchema, statuses: tuple[str, ...] | None = None,

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from annotations.errors import SchemaError
+from annotations.model import accepted_kinds
 from annotations.settings import SCHEMA_DIR
 from annotations.yamlfile import load_yaml, read_text
 
@@ -282,12 +283,10 @@ class LanguageValues:
 
     def normalise(self, kind: str, text: str, published: date | None = None) -> dict | None:
         """The normalised value of a curator-typed text for a slot of this kind, or None."""
-        mentions = [m for m in self.find(text, published) if m.kind == kind or (kind == "period" and m.kind == "date")]
-        if kind == "date" and not mentions:
-            mentions = [m for m in self.find(text, published) if m.kind == "period"]
+        mentions = [m for m in self.find(text, published) if m.kind in accepted_kinds(kind)]
         if not mentions:
             return None
-        best = max(mentions, key=lambda m: m.end - m.start)
+        best = max(mentions, key=lambda m: (m.end - m.start, m.kind == kind))
         return {**best.value, "kind": kind}
 
     # -- periods ----------------------------------------------------------------------------------

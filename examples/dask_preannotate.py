@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 @lru_cache(maxsize=1)
 def annotator():
-    from annotations.preannotate import Annotator
+    from annotations.preannotate import Preannotator
     from annotations.settings import load_settings
 
-    return Annotator.from_settings(load_settings())
+    return Preannotator.from_settings(load_settings())
 
 
 def annotate_partition(lines: list[str]) -> list[str]:

@@ -44,12 +44,12 @@ def run_cli(*argv: str) -> int:
 def preannotated_template(tmp_path_factory) -> Path:
     """The seeds imported and pre-annotated with the real model, once per test session."""
     from annotations.ingest import import_paths
-    from annotations.preannotate import Annotator, preannotate
+    from annotations.preannotate import Preannotator, preannotate
 
     path = tmp_path_factory.mktemp("template") / "seeds.db"
     with Store(path) as store:
         import_paths(store, [SEEDS])
-        preannotate(store, Annotator.from_settings(load_settings(path), store))
+        preannotate(store, Preannotator.from_settings(load_settings(path), store))
     return path
 
 

@@ -5,7 +5,7 @@ import pytest
 from annotations.claims import claim_signature
 from annotations.curation import Curation, snap_to_tokens
 from annotations.errors import InvalidAction
-from annotations.preannotate import Annotator
+from annotations.preannotate import Preannotator
 from annotations.settings import load_settings
 from annotations.store import Store
 
@@ -104,7 +104,7 @@ def test_span_decisions_and_a_link_that_the_next_preannotation_uses(desk):
     assert (mine["label"], mine["status"], mine["annotator"]) == ("NORP", "corrected", "ana")
     bytes_span = next(s for s in curation.spans(doc_id) if doc.text[s["start"]:s["end"]] == "bytebeats")
     curation.link_span(bytes_span["id"], "bytedance")
-    assert Annotator.from_settings(load_settings(store.path), store).kb.aliases()["bytebeats"] == "bytedance"
+    assert Preannotator.from_settings(load_settings(store.path), store).kb.aliases()["bytebeats"] == "bytedance"
 
 
 def test_undo_and_redo_walk_the_audit_log_exactly(desk):

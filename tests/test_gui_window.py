@@ -411,7 +411,7 @@ def test_a_worker_that_dies_says_so_instead_of_loading_for_ever(window, qtbot, m
     def broken(*args, **kwargs):
         raise MemoryError("the model does not fit")
 
-    monkeypatch.setattr(preannotate.Annotator, "from_settings", broken)
+    monkeypatch.setattr(preannotate.Preannotator, "from_settings", broken)
     window.start_preannotation(load_settings(window.store.path))
     with qtbot.waitSignal(window.worker.failed, timeout=60_000):
         pass

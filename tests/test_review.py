@@ -138,7 +138,7 @@ def test_the_same_fact_with_different_values_in_two_articles_is_listed(seeded_db
         curation = Curation.open(load_settings(seeded_db), store, "ana")
         record_conflicting_shares(curation)
         [conflict] = cross_document_conflicts(store, curation.schema)
-    assert (conflict["type"], conflict["subject"], conflict["market"], conflict["period"]) == ("market_share", "xiaomi", "india", "2019-Q2")
+    assert (conflict["type"], conflict["identity"]) == ("market_share", {"subject": "xiaomi", "market": "india", "period": "2019-Q2"})
     assert sorted(c["value"] for c in conflict["claims"]) == [28.7, 30.0]
     assert {c["doc"] for c in conflict["claims"]} == {DOC, DOC2}
 
