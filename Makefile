@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) main.py gui
 
+# ruff and the import contracts first (pyproject.toml): a violation fails the run before any test.
 test: $(STAMP)
+	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 # Regenerates the pictures in the README from a fresh workspace of the seed articles.

@@ -42,7 +42,7 @@ def judged_suggestions(folder: Path, db: str | None = None) -> tuple[list[tuple[
     right), and how many gold facts there are: what calibration.fit learns from."""
     from dataclasses import replace
 
-    from annotations.evaluate import match_suggestions, as_fact
+    from annotations.evaluate import as_fact, match_suggestions
     from annotations.preannotate import Preannotator
 
     preannotator = replace(Preannotator.from_settings(load_settings(db)), calibration=None)

@@ -29,7 +29,6 @@ from annotations.ingest import MAX_TEXT
 from annotations.model import as_list
 from annotations.pipeline import blank
 
-
 TOKENS_PER_PART = 250_000
 PART_NAME = "part-{:05d}.spacy"
 

@@ -25,7 +25,6 @@ from annotations.kb import KnowledgeBase
 from annotations.schema import ClaimSchema
 from annotations.store import Store, row_filter
 
-
 DOCUMENTS_PER_QUERY = 500
 
 

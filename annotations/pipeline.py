@@ -16,6 +16,7 @@ from spacy.language import Language
 
 from annotations.kb import KnowledgeBase
 
+
 @dataclass
 class Pipeline:
     nlp: Language

@@ -26,7 +26,7 @@ from annotations.schema import ClaimSchema, load_claim_schema, load_entity_file
 from annotations.settings import Settings
 from annotations.store import Store
 from annotations.suggest import CUES_FILE, Cues, Mention, Suggester, Suggestion, cues_for
-from annotations.values import VALUES_FILE, Occupied, Values, ValueMention, load_values, parse_date, phrase_alternation
+from annotations.values import VALUES_FILE, Occupied, ValueMention, Values, load_values, parse_date, phrase_alternation
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 NEWLINES = re.compile(r"\n\s*")
@@ -268,7 +268,7 @@ def _one(nlp, text: str):
         if len(text) <= PIECE:
             return nlp(text)
         return Doc.from_docs([nlp(text[a:b]) for a, b in pieces(text, PIECE)], ensure_whitespace=False)
-    except Exception as e:  # noqa: BLE001 - named and skipped by the caller
+    except Exception as e:  # named and skipped by the caller
         return e
 
 
@@ -325,7 +325,7 @@ def preannotate(store: Store, annotator: Preannotator, batch_size: int = 32, n_p
                 spans, claims = annotator.annotate(doc, lang, published)
                 store.replace_suggestions(doc_id, spans, claims, annotator.schema.hash, key, pipeline.name)
                 report["documents"] += 1
-            except Exception as e:  # noqa: BLE001 - one article's failure must not stop the others
+            except Exception as e:  # one article's failure must not stop the others
                 failure = f"{store.document_name(doc_id)}: not pre-annotated ({type(e).__name__}: {e})"
                 report["failed"].append(failure)
                 report["notices"].append(failure)

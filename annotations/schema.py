@@ -249,7 +249,8 @@ def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _
         elif isinstance(raw_choices, dict) and raw_choices:
             for choice, phrases in raw_choices.items():
                 phrases = [] if phrases is None else phrases
-                choices[str(choice)] = _string_list(phrases, raw_choices.line_of(choice), f"phrases of choice {choice!r} in {what}", problems) if phrases else ()
+                choices[str(choice)] = (_string_list(phrases, raw_choices.line_of(choice), f"phrases of choice {choice!r} in {what}", problems)
+                                        if phrases else ())
         else:
             problems.add(spec.line_of("choices") if "choices" in spec else spec.line, f"{what} is a choice slot without choices")
     elif raw_choices is not None:

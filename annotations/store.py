@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -371,7 +371,7 @@ class Store:
                     conn.execute("BEGIN IMMEDIATE")
                     break
                 except sqlite3.OperationalError as e:
-                    if "locked" not in str(e) and "busy" not in str(e) or attempt == 4:
+                    if ("locked" not in str(e) and "busy" not in str(e)) or attempt == 4:
                         raise
                     time.sleep(0.2 * (attempt + 1))
             try:
@@ -778,7 +778,7 @@ class Store:
 
     # -- rows as the audit log keeps them --------------------------------------------------------------
 
-    _KEYS = {"claims": ("id",), "spans": ("id",), "document_progress": ("doc_id", "annotator"),
+    _KEYS: ClassVar[dict[str, tuple[str, ...]]] = {"claims": ("id",), "spans": ("id",), "document_progress": ("doc_id", "annotator"),
              "kb_entities": ("kb_id",), "kb_aliases": ("alias", "kb_id")}
 
     def row_snapshot(self, table: str, key: str) -> dict | None:

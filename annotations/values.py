@@ -99,7 +99,7 @@ class LanguageValues:
         self.ordinals = {str(k).lower(): int(v) for k, v in spec["ordinals"].items()}
         self.relative_of = {w.lower(): r for r, words in spec["relative"].items() for w in words}
         self.comparisons = frozenset(str(w).lower() for w in spec.get("comparisons") or [])
-        self.relative_of.update({w: "last_year" for w in self.comparisons})
+        self.relative_of.update(dict.fromkeys(self.comparisons, "last_year"))
         self.decrease = frozenset(w.lower() for w in spec.get("decrease", []))
         self.level_marker = re.compile(rf"{phrase_alternation(spec.get('level_markers', []))}\s*$", re.IGNORECASE)
 

@@ -86,7 +86,7 @@ def main() -> None:
     print(f"window usable after launch: {usable * 1000:7.0f} ms   (bar: 1500 ms; from the interpreter's first line)")
     for name, times, bar in (("seed article", seed_times, 50), (f"large article ({words} words, {len(spans)} spans)", large_times, 300)):
         ordered = sorted(times)
-        p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
         print(f"switch to {name}: median {statistics.median(times) * 1000:6.1f} ms, p95 {p95 * 1000:6.1f} ms (bar: median {bar} ms)")
 
 

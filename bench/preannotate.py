@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotations.ingest import make_document  # noqa: E402
-from annotations.preannotate import Preannotator, preannotate  # noqa: E402
-from annotations.settings import SEEDS_DIR, load_settings  # noqa: E402
-from annotations.store import Store  # noqa: E402
+from annotations.ingest import make_document
+from annotations.preannotate import Preannotator, preannotate
+from annotations.settings import SEEDS_DIR, load_settings
+from annotations.store import Store
 
 
 def main() -> None:

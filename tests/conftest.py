@@ -158,6 +158,6 @@ def record_conflicting_shares(curation) -> None:
     store = curation.store
     for name, share in ((DOC, "28.7%"), (DOC2, "30%")):
         doc = store.document(store.document_id(name))
-        slot = lambda slot, typed: [curation.slot_value_from_text(doc, "market_share", slot, typed)]
+        slot = lambda slot, typed, doc=doc: [curation.slot_value_from_text(doc, "market_share", slot, typed)]
         curation.add_claim(doc.id, "market_share", {"subject": slot("subject", "Xiaomi"), "market": slot("market", "India"),
                                                      "share": slot("share", share), "period": slot("period", "Q2 2019")})

@@ -28,7 +28,7 @@ def test_confirming_a_suggestion_stores_the_curators_own_row(desk):
     curation, store, doc_id = desk
     suggestion = market_share(curation, doc_id)
     change = curation.confirm_claim(suggestion["id"])
-    [mine] = [c for c in store.claims_of(doc_id, annotator="ana")]
+    [mine] = store.claims_of(doc_id, annotator="ana")
     assert change.claims == {mine["id"]}
     assert (mine["status"], mine["based_on"]) == ("accepted", suggestion["id"])
     assert claim_signature(mine) == claim_signature(suggestion)

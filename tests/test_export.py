@@ -74,8 +74,9 @@ def test_spacy_docbin_holds_the_gold_entities_and_claims_and_trains(reviewed_db,
 
 
 def test_a_big_spacy_export_is_a_folder_of_parts_that_spacy_reads_as_it_is(reviewed_db, tmp_path, monkeypatch, capsys):
-    import annotations.docbin
     from spacy.training import Corpus
+
+    import annotations.docbin
 
     single = export(reviewed_db, "spacy", tmp_path / "gold.spacy")
     nlp = spacy.blank("en")
@@ -170,7 +171,7 @@ def test_brat_standoff_reads_back_with_exact_offsets(reviewed_db, tmp_path):
     assert "[events]" in (folder / "annotation.conf").read_text(encoding="utf-8")
     text, spans, events, notes = read_brat(folder, DOC)
     assert text == records[DOC]["text"]
-    for label, pieces, shown in spans.values():
+    for _label, pieces, shown in spans.values():
         assert " ".join(text[a:b] for a, b in pieces) == shown
     assert len(events) == len(records[DOC]["claims"])
     share = next(e for e in events.values() if e[0][0] == "market_share")

@@ -316,7 +316,7 @@ def test_the_span_menu_adds_a_party_and_takes_it_out_again(window, qtbot):
 
     def choose(entry):
         window.article_view.span_clicked.emit(bytebeats, window.mapToGlobal(window.rect().center()))
-        actions = [a for a in window.span_menu.actions()] + [
+        actions = list(window.span_menu.actions()) + [
             a for a in window.span_menu.actions() if a.menu() for a in a.menu().actions()]
         next(a for a in actions if a.text() == entry).trigger()
         window.span_menu.close()

@@ -81,7 +81,8 @@ def test_percent_in_points():
 
 
 def test_periods():
-    assert only("the second quarter of 2019") == {"kind": "period", "value": "2019-Q2", "start": "2019-04-01", "end": "2019-06-30", "text": "the second quarter of 2019"}
+    assert only("the second quarter of 2019") == {"kind": "period", "value": "2019-Q2", "start": "2019-04-01", "end": "2019-06-30",
+                                                  "text": "the second quarter of 2019"}
     assert only("Q2 2019")["value"] == "2019-Q2"
     assert only("H1 2019")["value"] == "2019-H1"
     assert only("the first half of 2019")["end"] == "2019-06-30"

@@ -50,7 +50,7 @@ def test_a_new_workspace_takes_exactly_the_declared_statuses_and_origins(store):
 
 
 def test_the_export_filter_and_the_bundle_shape_know_the_same_words():
-    assert STATUSES == tuple(s.value for s in Status)
+    assert tuple(s.value for s in Status) == STATUSES
     record = {"name": "d", "text": "Xiaomi leads.", "spans": [
         {"start": 0, "end": 6, "text": "Xiaomi", "label": "ORG", "status": status, "annotator": "ana", "origin": origin}
         for status in Status for origin in Origin]}
