@@ -1,4 +1,5 @@
-"""A curator's decisions through the core (annotations.curation), on real pre-annotated seeds."""
+"""A curator's decisions through the core (annotations.curation), on the seeds with hand-written
+suggestions (tests/conftest.py, write_suggestions): no spaCy model is needed."""
 
 import pytest
 
@@ -8,15 +9,13 @@ from annotations.errors import InvalidAction
 from annotations.preannotate import Preannotator
 from annotations.settings import load_settings
 from annotations.store import Store
-
-pytestmark = pytest.mark.model
-DOC = "000_0757fb7f7850cbb7"
+from tests.conftest import DOC
 
 
 @pytest.fixture
-def desk(seeded_db):
-    store = Store(seeded_db)
-    yield Curation.open(load_settings(seeded_db), store, "ana"), store, store.document_id(DOC)
+def desk(suggested_db):
+    store = Store(suggested_db)
+    yield Curation.open(load_settings(suggested_db), store, "ana"), store, store.document_id(DOC)
     store.close()
 
 

@@ -26,8 +26,8 @@ def make_window(qtbot, path, name="ana"):
 
 
 @pytest.fixture
-def window(qtbot, seeded_db):
-    win = make_window(qtbot, seeded_db)
+def window(qtbot, suggested_db):
+    win = make_window(qtbot, suggested_db)
     win.open_document(win.store.document_id(DOC))
     yield win
     win.store.close()
@@ -94,7 +94,7 @@ def test_html_in_an_article_is_shown_as_characters(window, tmp_path):
     assert window.article_view.toPlainText() == 'Xiaomi <b>grew</b> <img src="x.png">.'
 
 
-def test_a_curators_session_is_all_stored_and_survives_reopening(window, qtbot, seeded_db):
+def test_a_curators_session_is_all_stored_and_survives_reopening(window, qtbot, suggested_db):
     doc = window.doc
     # J twice, then Enter confirms that claim and moves on
     press(qtbot, window, Qt.Key.Key_J)
@@ -154,7 +154,7 @@ def test_a_curators_session_is_all_stored_and_survives_reopening(window, qtbot, 
     assert window.doc.id != doc.id and "1 of 5 articles done" in window.status.text()
     window.store.close()  # what a kill leaves: every decision was committed when it was made
 
-    with Store(seeded_db) as store:
+    with Store(suggested_db) as store:
         mine = {c["id"]: c for c in store.claims_of(doc.id, annotator="ana")}
         spans = store.spans_of(doc.id, annotator="ana")
         progress = store.list_documents("ana", [doc.id])[0]["status"]
@@ -420,16 +420,16 @@ def test_a_worker_that_dies_says_so_instead_of_loading_for_ever(window, qtbot, m
     assert "MemoryError: the model does not fit" in window.statusBar().currentMessage()
 
 
-def test_a_read_only_workspace_opens_with_a_banner_and_stores_nothing(qtbot, seeded_db, monkeypatch):
+def test_a_read_only_workspace_opens_with_a_banner_and_stores_nothing(qtbot, suggested_db, monkeypatch):
     from annotations.store import os as store_os
 
     real_access = store_os.access
     # as root every file is writable; this is what a curator without write permission gets
     monkeypatch.setattr(store_os, "access", lambda path, mode: False if mode == store_os.W_OK else real_access(path, mode))
-    window = make_window(qtbot, seeded_db)
+    window = make_window(qtbot, suggested_db)
     window.open_document(window.store.document_id(DOC))
     banner = next(label for label in window.findChildren(QLabel) if label.text().startswith("Read-only"))
-    assert banner.isVisible() and str(seeded_db) in banner.text()
+    assert banner.isVisible() and str(suggested_db) in banner.text()
     reactivate(qtbot, window)
     press(qtbot, window, Qt.Key.Key_X)
     assert "Not stored (rejecting the claim)" in window.statusBar().currentMessage()

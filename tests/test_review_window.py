@@ -8,7 +8,7 @@ from annotations.settings import load_settings
 from annotations.store import Store
 from tests.conftest import DOC, DOC2, record_conflicting_shares
 
-pytestmark = [pytest.mark.gui, pytest.mark.model]
+pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
