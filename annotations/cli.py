@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = command("export", "write spans and claims out")
     exp.add_argument("--format", choices=FORMATS, default="jsonl",
-                     help="jsonl (DESIGN.md's contract), spacy (DocBin), conll (BIO), csv (a row per claim), brat (a folder)")
+                     help="jsonl (the JSONL contract, docs/design.md), spacy (DocBin), conll (BIO), csv (a row per claim), brat (a folder)")
     exp.add_argument("--out", required=True, metavar="PATH")
     exp.add_argument("--status", default="gold", help=f"comma-separated statuses (default gold; any of {', '.join(STATUSES)}, or all)")
     exp.add_argument("--types", help="comma-separated claim types (default: all)")

@@ -3,7 +3,7 @@
 Run by hand: .venv/bin/python bench/gui.py [--switches 40]
 Offscreen unless QT_QPA_PLATFORM says otherwise. A switch is showing another article with its
 highlights and claims, including the paint. The large article is generated: 50,000 words with
-5,000 highlighted spans. Bars (DESIGN.md): median 50 ms for a seed article, 300 ms for the large
+5,000 highlighted spans. Bars (the product's quality bars): median 50 ms for a seed article, 300 ms for the large
 one; usable within 1.5 s of launch.
 """
 
