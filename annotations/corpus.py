@@ -31,7 +31,7 @@ class Corpus:
     def suggestions(self):
         """(document name, suggested claim) for every suggestion in the corpus's workspace."""
         with open_workspace(load_settings(self.db_path)) as store:
-            for doc_id in store.document_ids():
+            for doc_id, _ in store.document_languages():
                 name = store.document_name(doc_id)
                 for claim in store.claims_of(doc_id, (Status.SUGGESTED,), MODEL_ANNOTATOR):
                     yield name, claim

@@ -99,10 +99,6 @@ class EntityFile:
     text: str
     source: str
 
-    @property
-    def hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-
 
 class _Problems:
     """Collects problems as "file, line N: sentence" while a file is checked."""

@@ -547,9 +547,6 @@ class Store:
             raise NotFound(f"no document with id {doc_id}")
         return row[0]
 
-    def document_ids(self) -> list[int]:
-        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
-
     def documents_with_gold(self) -> list[tuple[int, str]]:
         """(id, name) of the documents a reviewer resolved: those holding a gold span or claim."""
         return self.db.execute(

@@ -1,6 +1,6 @@
 """Normalised values: percentages, money, counts, periods, dates and ordinals found in text.
 
-Every value keeps the text it came from and a normalised form (DESIGN.md, "Normalised values"):
+Every value keeps the text it came from and a normalised form (docs/design.md, "Normalised values"):
     {"kind": "money", "value": 223700000.0, "currency": "INR", "qualifier": "exact", "text": "Rs 22.37 crore"}
 The words (scales, qualifiers, currencies, months, relative periods) come from schemas/values.yaml,
 one block per language; this module holds only the shapes of the expressions. Nothing here raises
@@ -22,7 +22,6 @@ from annotations.settings import SCHEMA_DIR
 from annotations.yamlfile import load_yaml, read_text
 
 VALUES_FILE = SCHEMA_DIR / "values.yaml"
-KINDS_IN_ORDER = ("money", "percent", "period", "date", "count", "ordinal")
 
 
 @dataclass(frozen=True)
@@ -431,9 +430,6 @@ class Values:
 
     def for_language(self, lang: str) -> LanguageValues:
         return self.languages.get(lang) or self.languages["en"]
-
-    def find(self, text: str, lang: str, published: date | None = None) -> list[ValueMention]:
-        return self.for_language(lang).find(text, published)
 
     def normalise(self, kind: str, text: str, lang: str = "en", published: date | None = None) -> dict | None:
         return self.for_language(lang).normalise(kind, text, published)

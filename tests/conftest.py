@@ -11,12 +11,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotations.curation import Curation  # noqa: E402
 from annotations.settings import load_settings  # noqa: E402
 from annotations.store import Store  # noqa: E402
+from examples.curate_as_team import DOC, DOC2, curate_as_team  # noqa: E402
 
 SEEDS = ROOT / "seeds"
-DOC, DOC2 = "000_0757fb7f7850cbb7", "001_cba5bfa5a200e696"
 
 
 def pytest_collection_modifyitems(items):
@@ -42,6 +41,11 @@ def db_path(tmp_path) -> Path:
 def store(db_path):
     with Store(db_path) as s:
         yield s
+
+
+def document_ids(store: Store) -> list[int]:
+    """Every document's id, in import order."""
+    return [doc_id for doc_id, _ in store.document_languages()]
 
 
 def run_cli(*argv: str) -> int:
@@ -169,54 +173,6 @@ def seeded_db(preannotated_template, tmp_path) -> Path:
 
 # -- two curators and a reviewer ----------------------------------------------------------------
 
-
-
-def is_market_share(claim):
-    return claim["type"] == "market_share" and claim["slots"]["share"][0]["value"]["value"] == 28.7
-
-
-def text_of(store, doc_id, span):
-    return store.document(doc_id).text[span["start"]:span["end"]]
-
-
-def curate_as_team(template: Path, root: Path) -> dict:
-    """ana and bo curate copies of one pre-annotated workspace, differently, and finish two articles;
-    ana's work is exported to ana.jsonl, bo's stays in bo.db. Also builds the README's review picture."""
-    root = Path(root)
-    plans = {
-        "ana": {"confirm": [0, 1, 2], "reject": [3, 4], "relabel": ("Indian", "NORP"), "period": "Q3 2019"},
-        "bo": {"confirm": [0, 2, 4], "reject": [1, 3], "reject_span": "bytebeats", "period": None},
-    }
-    decided = {}
-    for name, plan in plans.items():
-        path = root / f"{name}.db"
-        shutil.copy(template, path)
-        with Store(path) as store:
-            curation = Curation.open(load_settings(path), store, name)
-            doc_id = store.document_id(DOC)
-            claims = [c for c in curation.claims(doc_id) if not is_market_share(c)][:5]
-            share = next(c for c in curation.claims(doc_id) if is_market_share(c))
-            for n in plan["confirm"]:
-                curation.confirm_claim(claims[n]["id"])
-            for n in plan["reject"]:
-                curation.reject_claim(claims[n]["id"])
-            if plan["period"]:
-                doc = store.document(doc_id)
-                curation.set_slot(share["id"], "period", [curation.slot_value_from_text(doc, "market_share", "period", plan["period"])])
-            else:
-                curation.confirm_claim(share["id"])
-            spans = curation.spans(doc_id)
-            if "relabel" in plan:
-                mention, label = plan["relabel"]
-                curation.relabel_span(next(s for s in spans if text_of(store, doc_id, s) == mention)["id"], label)
-            if "reject_span" in plan:
-                curation.reject_span(next(s for s in spans if text_of(store, doc_id, s) == plan["reject_span"])["id"])
-            curation.mark_done(doc_id)
-            curation.mark_done(store.document_id(DOC2))
-            decided[name] = {"claims": [c["id"] for c in claims], "share": share["id"]}
-    assert decided["ana"] == decided["bo"]  # the same suggestions, as both started from one workspace
-    assert run_cli("export", "--db", root / "ana.db", "--status", "all", "--annotator", "ana", "--out", root / "ana.jsonl") == 0
-    return decided["ana"]
 
 
 @pytest.fixture(scope="session")

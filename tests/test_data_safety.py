@@ -19,7 +19,7 @@ from annotations.curation import Curation
 from annotations.export import FORMATS
 from annotations.settings import SCHEMA_DIR, load_settings
 from annotations.store import Store
-from tests.conftest import ROOT, SEEDS, run_cli
+from tests.conftest import ROOT, SEEDS, document_ids, run_cli
 
 
 def strict_json(line: str):
@@ -46,7 +46,7 @@ def ana_db(tmp_path) -> Path:
     assert run_cli("import", SEEDS, "--db", path) == 0
     with Store(path) as store:
         curation = Curation.open(load_settings(path), store, "ana")
-        doc = store.document(store.document_ids()[0])
+        doc = store.document(document_ids(store)[0])
         subject = curation.slot_value_from_text(doc, "valuation", "subject", "Xiaomi")
         curation.add_claim(doc.id, "valuation", {"subject": [subject]})
         start = doc.text.index("Xiaomi")
@@ -57,7 +57,7 @@ def ana_db(tmp_path) -> Path:
 def ana_decisions(path: Path):
     """ana's claims and spans in a workspace, as (status, ...) for the test to compare."""
     with Store(path) as store:
-        doc_id = store.document_ids()[0]
+        doc_id = document_ids(store)[0]
         claims = [(c["type"], c["status"]) for c in store.claims_of(doc_id, annotator="ana")]
         spans = [(s["label"], s["status"]) for s in store.spans_of(doc_id, annotator="ana")]
         return claims, spans
@@ -116,7 +116,7 @@ def test_a_curators_later_decisions_replace_their_earlier_ones_in_the_review_wor
     capsys.readouterr()
     with Store(ana_db) as store:  # ana changes her mind
         curation = Curation.open(load_settings(ana_db), store, "ana")
-        doc_id = store.document_ids()[0]
+        doc_id = document_ids(store)[0]
         curation.reject_claim(store.claims_of(doc_id, annotator="ana")[0]["id"])
         curation.reject_span(store.spans_of(doc_id, annotator="ana")[0]["id"])
     assert run_cli("import-annotations", "--db", review, export_bundle(ana_db, tmp_path / "second.jsonl")) == 0
@@ -354,7 +354,7 @@ def test_odd_lines_and_file_names_are_refused_by_name_and_the_rest_imported(tmp_
     assert "news.jsonl:line 5: NaN is not a number JSON allows" in err
     assert "caf\\xe9.txt: the file name is not UTF-8" in err
     with Store(db) as store:
-        assert sorted(store.document(i).text for i in store.document_ids()) == ["Samsung follows.", "Vivo is third.", "Xiaomi leads India."]
+        assert sorted(store.document(i).text for i in document_ids(store)) == ["Samsung follows.", "Vivo is third.", "Xiaomi leads India."]
 
 
 # -- 5. an export refuses a schema that would orphan stored claims --------------------------------------
@@ -416,7 +416,7 @@ def test_a_file_with_a_utf16_or_utf32_byte_order_mark_is_read_as_such(tmp_path, 
     assert run_cli("import", article, "--db", db, "--lang", "en") == 0
     assert run_cli("import", article, "--db", db, "--lang", "en", "--encoding", "utf-16") == 0  # the same text: no-op
     with Store(db) as store:
-        assert [store.document(i).text for i in store.document_ids()] == ["Xiaomi 小米 holds 28% of India.\nSecond line."]
+        assert [store.document(i).text for i in document_ids(store)] == ["Xiaomi 小米 holds 28% of India.\nSecond line."]
 
 
 def test_a_yaml_alias_bomb_in_a_schema_file_is_refused_at_once(tmp_path, capsys):

@@ -19,7 +19,7 @@ from annotations.kb import KnowledgeBase
 from annotations.schema import load_claim_schema, load_entity_file
 from annotations.settings import SCHEMA_DIR, load_settings
 from annotations.store import Store
-from tests.conftest import DOC, DOC2
+from tests.conftest import DOC, DOC2, document_ids
 
 SCHEMA = load_claim_schema(SCHEMA_DIR / "claims.yaml")
 KB = KnowledgeBase.build(load_entity_file(SCHEMA_DIR / "entities.yaml", SCHEMA.entity_labels))
@@ -29,7 +29,7 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=
 def python_records(store: Store) -> list[dict]:
     """The reference: each stored document through span_record and claim_record."""
     records = []
-    for doc_id in store.document_ids():
+    for doc_id in document_ids(store):
         doc, spans, claims = store.document(doc_id), store.spans_of(doc_id), store.claims_of(doc_id)
         if spans or claims:
             records.append({

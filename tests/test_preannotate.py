@@ -10,7 +10,7 @@ from annotations.ingest import import_paths
 from annotations.preannotate import Preannotator, consistent_names, preannotate
 from annotations.settings import Settings, load_settings
 from annotations.store import Store
-from tests.conftest import ROOT, SEEDS, run_cli
+from tests.conftest import ROOT, SEEDS, document_ids, run_cli
 
 pytestmark = pytest.mark.model
 
@@ -65,7 +65,7 @@ def test_rupees_and_monthly_active_users(seeded):
 def test_evidence_and_slot_offsets_point_at_their_text(seeded):
     path, _, _ = seeded
     with Store(path) as store:
-        for doc_id in store.document_ids():
+        for doc_id in document_ids(store):
             text = store.document(doc_id).text
             for claim in store.claims_of(doc_id):
                 ev = claim["evidence"]
@@ -131,7 +131,7 @@ def test_a_name_keeps_one_label_throughout_an_article(tmp_path):
     with Store(path) as store:
         import_paths(store, [ROOT / "tests/data/heldout/h3_funding.txt"])
         preannotate(store, Preannotator.from_settings(load_settings(path), store))
-        doc = store.document(store.document_ids()[0])
+        doc = store.document(document_ids(store)[0])
         spans = [s for s in store.spans_of(doc.id) if doc.text[s["start"]:s["end"]] == "Mistral AI"]
     assert len(spans) == doc.text.count("Mistral AI")
     assert {(s["label"], s["kb_id"]) for s in spans} == {("ORG", "mistral_ai")}
@@ -154,7 +154,7 @@ def test_rerun_is_idempotent_and_keeps_curator_decisions(tmp_path):
         annotator = Preannotator.from_settings(load_settings(path), store)
         preannotate(store, annotator)
         before = store.stats()
-        doc_id = store.document_ids()[0]
+        doc_id = document_ids(store)[0]
         suggestion = store.claims_of(doc_id)[0]
         # a curator accepts it: their own row, pointing at the suggestion
         with store.write():
@@ -186,7 +186,7 @@ def test_a_claim_type_added_to_the_yaml_gets_suggestions(tmp_path):
         import_paths(store, [article], lang="en")
         settings = Settings(db_path=db, claims_schema=schema)
         preannotate(store, Preannotator.from_settings(settings, store))
-        found = [c for c in store.claims_of(store.document_ids()[0]) if c["type"] == "store_opening"]
+        found = [c for c in store.claims_of(document_ids(store)[0]) if c["type"] == "store_opening"]
     assert len(found) == 1
     assert found[0]["slots"]["company"][0]["kb_id"] == "apple"
     assert found[0]["slots"]["stores"][0]["value"]["value"] == 1200
@@ -233,7 +233,7 @@ def test_an_article_longer_than_spacy_takes_is_preannotated_in_pieces_with_its_o
     with Store(db) as store:
         import_paths(store, [article], lang="nl")
         report = preannotate(store, Preannotator.from_settings(load_settings(db), store))
-        doc_id = store.document_ids()[0]
+        doc_id = document_ids(store)[0]
         spans = store.spans_of(doc_id)
         claims = store.claims_of(doc_id)
     assert report["documents"] == 1 and not report["failed"]

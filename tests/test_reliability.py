@@ -15,7 +15,7 @@ from annotations.errors import SchemaError
 from annotations.schema import load_claim_schema
 from annotations.settings import SCHEMA_DIR, load_settings
 from annotations.store import Store
-from tests.conftest import ROOT, SEEDS, run_cli
+from tests.conftest import ROOT, SEEDS, document_ids, run_cli
 
 CURATOR = textwrap.dedent("""
     import sys
@@ -27,7 +27,7 @@ CURATOR = textwrap.dedent("""
     path, name = sys.argv[1], sys.argv[2]
     store = Store(path)
     curation = Curation.open(load_settings(path), store, name)
-    doc = store.document(store.document_ids()[0])
+    doc = store.document(store.document_languages()[0][0])
     words = [(i, i + 6) for i in range(0, len(doc.text) - 6, 7) if doc.text[i:i + 6].strip().isalpha()]
     for n in range(int(sys.argv[3])):
         start, end = words[n % len(words)]
@@ -134,7 +134,7 @@ def test_a_schema_that_would_orphan_stored_claims_is_refused(seeded_workspace, t
     with Store(seeded_workspace) as store:
         from annotations.curation import Curation
         curation = Curation.open(load_settings(seeded_workspace), store, "ana")
-        doc = store.document(store.document_ids()[0])
+        doc = store.document(document_ids(store)[0])
         curation.add_claim(doc.id, "valuation", {"subject": [curation.slot_value_from_text(doc, "valuation", "subject", "Xiaomi")]})
     text = (SCHEMA_DIR / "claims.yaml").read_text(encoding="utf-8")
     start = text.index("  valuation:")
@@ -155,7 +155,7 @@ def test_hostile_text_is_stored_and_exported_as_the_characters_it_is(tmp_path):
     db = tmp_path / "w.db"
     assert run_cli("import", article, "--db", db, "--lang", "en") == 0
     with Store(db) as store:
-        assert store.document(store.document_ids()[0]).text == hostile
+        assert store.document(document_ids(store)[0]).text == hostile
 
 
 @pytest.mark.parametrize("content, reason", [

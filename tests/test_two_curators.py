@@ -10,7 +10,7 @@ from annotations.curation import Curation
 from annotations.errors import InvalidAction
 from annotations.settings import load_settings
 from annotations.store import Store
-from tests.conftest import ROOT, SEEDS, run_cli
+from tests.conftest import ROOT, SEEDS, document_ids, run_cli
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def word(text, w):
 
 def test_redo_never_deletes_another_curators_span(shared):
     ana, bo = open_as(shared, "ana"), open_as(shared, "bo")
-    doc_id = ana.store.document_ids()[0]
+    doc_id = document_ids(ana.store)[0]
     text = ana.store.document(doc_id).text
     mine = next(iter(ana.add_span(doc_id, *word(text, "Xiaomi"), "ORG").spans))
     ana.undo()
@@ -51,7 +51,7 @@ def test_redo_never_deletes_another_curators_span(shared):
 
 def test_undo_refuses_a_row_someone_else_changed_since(shared):
     ana, bo = open_as(shared, "ana"), open_as(shared, "bo")
-    doc_id = ana.store.document_ids()[0]
+    doc_id = document_ids(ana.store)[0]
     text = ana.store.document(doc_id).text
     ana_span = next(iter(ana.add_span(doc_id, *word(text, "Xiaomi"), "ORG").spans))
     bo_span = next(iter(bo.add_span(doc_id, *word(text, "Xiaomi"), "ORG").spans))
@@ -73,7 +73,7 @@ TWO_PROCESSES = textwrap.dedent("""
     path, name = sys.argv[1], sys.argv[2]
     store = Store(path)
     curation = Curation.open(load_settings(path), store, name)
-    doc_id = store.document_ids()[0]
+    doc_id = store.document_languages()[0][0]
     text = store.document(doc_id).text
     for line in sys.stdin:
         command, *rest = line.split()
@@ -104,7 +104,7 @@ def test_two_curator_processes_interleaving_labels_undo_and_redo_keep_each_ones_
         process.stdin.close()
         process.wait(timeout=30)
     with Store(shared) as store:
-        doc_id = store.document_ids()[0]
+        doc_id = document_ids(store)[0]
         assert labelled(store, doc_id) == [("ana", "India", "GPE"), ("ana", "Twitter", "ORG"), ("ana", "Xiaomi", "ORG"),
                                            ("bo", "Twitter", "ORG")]
         assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -9,7 +9,7 @@ VALUES = load_values()
 
 
 def only(text, lang="en", published=None):
-    found = VALUES.find(text, lang, published)
+    found = VALUES.for_language(lang).find(text, published)
     assert len(found) == 1, found
     return found[0].value
 
@@ -58,7 +58,7 @@ def test_ranges_keep_both_bounds_and_levels_stay_apart():
     assert only("2-3 percent")["high"] == 3.0
     assert only("490-520 million euro")["high"] == 520e6
     assert only("315 to 320 million pounds")["value"] == 315e6
-    levels = VALUES.find("users grew from 10 to 12 million", "en")
+    levels = VALUES.for_language("en").find("users grew from 10 to 12 million")
     assert [(m.text, m.value["value"]) for m in levels] == [("10", 10_000_000), ("12 million", 12_000_000)]
 
 
@@ -102,8 +102,8 @@ def test_dates_and_relative_periods_need_the_publication_date():
 
 
 def test_durations_and_years_are_not_counts():
-    assert VALUES.find("The livestream lasted for 2 hours", "en") == []
-    assert [v.kind for v in VALUES.find("In 2014, Xiaomi", "en")] == ["period"]
+    assert VALUES.for_language("en").find("The livestream lasted for 2 hours") == []
+    assert [v.kind for v in VALUES.for_language("en").find("In 2014, Xiaomi")] == ["period"]
 
 
 def test_curator_typed_values_are_normalised():
@@ -115,5 +115,5 @@ def test_curator_typed_values_are_normalised():
 @settings(max_examples=500, deadline=None)
 @given(st.text(), st.sampled_from(["en", "nl", "de"]))
 def test_never_raises_and_offsets_point_at_the_text(text, lang):
-    for mention in VALUES.find(text, lang, date(2020, 1, 1)):
+    for mention in VALUES.for_language(lang).find(text, date(2020, 1, 1)):
         assert text[mention.start:mention.end] == mention.text
