@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) main.py gui
 
+# ruff and the import contracts first (pyproject.toml): a violation fails the run before any test.
 test: $(STAMP)
+	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 # Regenerates the pictures in the README from a fresh workspace of the seed articles.
@@ -27,7 +30,7 @@ screenshots: $(STAMP)
 		--doc 000_0757fb7f7850cbb7 --screenshot docs/screenshots/article.png
 	QT_QPA_PLATFORM=offscreen $(PY) main.py gui --db build/screens/demo.db --annotator ana \
 		--doc 004_295428edb6b84db4 --screenshot docs/screenshots/dutch.png
-	$(PY) -c "from tests.conftest import curate_as_team; curate_as_team('build/screens/demo.db', 'build/screens')"
+	$(PY) examples/curate_as_team.py build/screens/demo.db build/screens
 	cp build/screens/demo.db build/screens/review.db
 	$(PY) main.py import-annotations --db build/screens/review.db build/screens/ana.jsonl build/screens/bo.db
 	QT_QPA_PLATFORM=offscreen $(PY) main.py gui --review --db build/screens/review.db --annotator rev \

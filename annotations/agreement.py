@@ -21,32 +21,17 @@ import numpy as np
 
 from annotations.claims import claim_signature
 from annotations.evaluate import as_fact, score
+from annotations.model import CONFIRMED_STATUSES, CURATOR_STATUSES, MODEL_ANNOTATOR, Status
 from annotations.schema import ClaimSchema
 from annotations.store import Store
 
-CONFIRMED = ("accepted", "corrected", "gold")
-DECIDED = ("accepted", "corrected", "rejected")
 NO_ENTITY = "O"
-
-
-def curators(store: Store) -> list[str]:
-    """Everyone who finished at least one article, except the pipeline and reviewers (whoever made gold)."""
-    return [r[0] for r in store.db.execute(
-        "SELECT DISTINCT annotator FROM document_progress WHERE status = 'done' AND annotator != 'model' "
-        "AND annotator NOT IN (SELECT annotator FROM claims WHERE status = 'gold' "
-        "                      UNION SELECT annotator FROM spans WHERE status = 'gold') ORDER BY 1")]
-
-
-def shared_documents(store: Store, a: str, b: str) -> list[int]:
-    return [r[0] for r in store.db.execute(
-        "SELECT doc_id FROM document_progress WHERE status = 'done' AND annotator = ? "
-        "INTERSECT SELECT doc_id FROM document_progress WHERE status = 'done' AND annotator = ? ORDER BY 1", [a, b])]
 
 
 def agreement(store: Store, schema: ClaimSchema) -> dict:
     pairs = []
-    for a, b in combinations(curators(store), 2):
-        docs = shared_documents(store, a, b)
+    for a, b in combinations(store.curators(), 2):
+        docs = store.finished_by_both(a, b)
         if docs:
             pairs.append({"curators": [a, b], "documents": len(docs),
                           "claims": claim_agreement(store, schema, a, b, docs),
@@ -60,28 +45,28 @@ def claim_agreement(store: Store, schema: ClaimSchema, a: str, b: str, docs: lis
     facts = {a: [], b: []}
     for doc_id in docs:
         for who in (a, b):
-            facts[who] += [as_fact(str(doc_id), c, schema) for c in store.claims_of(doc_id, CONFIRMED, who)]
+            facts[who] += [as_fact(str(doc_id), c, schema) for c in store.claims_of(doc_id, CONFIRMED_STATUSES, who)]
     return score(facts[a], facts[b], schema)
 
 
 def decisions(store: Store, curator: str, doc_id: int) -> dict[str, str]:
     """The curator's accept/reject per suggestion id: through based_on, or, for work imported without
     it, through a claim equal to the suggestion."""
-    suggestions = store.claims_of(doc_id, annotator="model")
+    suggestions = store.claims_of(doc_id, annotator=MODEL_ANNOTATOR)
     by_signature = {claim_signature(s): s["id"] for s in suggestions}
     known = {s["id"] for s in suggestions}
     found = {}
-    for claim in store.claims_of(doc_id, DECIDED, curator):
+    for claim in store.claims_of(doc_id, CURATOR_STATUSES, curator):
         target = claim["based_on"] if claim["based_on"] in known else by_signature.get(claim_signature(claim))
         if target:
-            found[target] = "reject" if claim["status"] == "rejected" else "accept"
+            found[target] = "reject" if claim["status"] == Status.REJECTED else "accept"
     return found
 
 
 def decision_kappa(store: Store, a: str, b: str, docs: list[int]) -> dict:
     pairs_by_type: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for doc_id in docs:
-        types = {c["id"]: c["type"] for c in store.claims_of(doc_id, annotator="model")}
+        types = {c["id"]: c["type"] for c in store.claims_of(doc_id, annotator=MODEL_ANNOTATOR)}
         first, second = decisions(store, a, doc_id), decisions(store, b, doc_id)
         for suggestion in first.keys() & second.keys():
             pairs_by_type[types[suggestion]].append((first[suggestion], second[suggestion]))
@@ -113,7 +98,7 @@ def entity_units(store: Store, a: str, b: str, docs: list[int]) -> list[tuple[st
         labels = {a: {}, b: {}}
         for who in (a, b):
             for span in store.spans_of(doc_id, annotator=who):
-                labels[who][(span["start"], span["end"])] = NO_ENTITY if span["status"] == "rejected" else span["label"]
+                labels[who][(span["start"], span["end"])] = NO_ENTITY if span["status"] == Status.REJECTED else span["label"]
         positions = {p for who in (a, b) for p, label in labels[who].items() if label != NO_ENTITY}
         units += [(labels[a].get(p, NO_ENTITY), labels[b].get(p, NO_ENTITY)) for p in sorted(positions)]
     return units

@@ -20,13 +20,15 @@ fragments, as brat requires.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
-from annotations.schema import SLOT_KINDS, ClaimSchema
+from annotations.model import SLOT_KINDS
+from annotations.schema import ClaimSchema
 
 MAX_STEM = 200  # characters of a file name before .txt or .ann; file systems allow 255 bytes
 
@@ -51,10 +53,8 @@ def note_fields(content: str) -> dict[str, str]:
     fields = {}
     for key, value in NOTE_FIELD.findall(content.strip()):
         if value[:1] in ("'", '"'):
-            try:
+            with contextlib.suppress(ValueError, SyntaxError):
                 value = ast.literal_eval(value)
-            except (ValueError, SyntaxError):
-                pass
         fields.setdefault(key, value)
     return fields
 

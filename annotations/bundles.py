@@ -27,16 +27,15 @@ from jsonschema import Draft202012Validator
 from annotations import jsontext
 from annotations.claims import claim_signature
 from annotations.errors import InputRefused
-from annotations.export import STATUSES, document_records
+from annotations.export import document_records
 from annotations.files import is_sqlite_file
 from annotations.ingest import MAX_TEXT
 from annotations.kb import KnowledgeBase
+from annotations.model import MODEL_ANNOTATOR, Claim, Origin, Progress, Status, as_list
 from annotations.schema import ClaimSchema, EntityFile
-from annotations.settings import SCHEMA_DIR
+from annotations.settings import SCHEMA_DIR, load_settings
 from annotations.store import Store, now
-
-ORIGINS = ("model", "rules", "kb", "curator", "import", "llm")
-MODEL = "model"  # the annotator of suggestions
+from annotations.workspace import open_workspace
 
 
 @dataclass
@@ -81,7 +80,7 @@ def _records(path: Path, schema: ClaimSchema) -> Iterator[tuple[int, dict | None
     if not path.is_file():
         raise InputRefused(str(path), "no such file")
     if is_sqlite_file(path):
-        with Store(path) as other:
+        with open_workspace(load_settings(path)) as other:
             for number, record in enumerate(document_records(other, KnowledgeBase.build(EntityFile(1, {}, "", "")), schema), 1):
                 yield number, record, None, None
         return
@@ -102,8 +101,8 @@ def _shape() -> Draft202012Validator:
     Its $refs are written out in place: the validator resolves a $ref at each use, which took half
     its time on a bundle's thousands of spans."""
     shape = json.loads(SHAPE.read_text(encoding="utf-8"))
-    shape["$defs"]["status"]["enum"] = list(STATUSES)
-    shape["$defs"]["origin"]["enum"] = list(ORIGINS)
+    shape["$defs"]["status"]["enum"] = [str(status) for status in Status]
+    shape["$defs"]["origin"]["enum"] = [str(origin) for origin in Origin]
     shape["properties"]["text"]["maxLength"] = MAX_TEXT
     Draft202012Validator.check_schema(shape)
     return Draft202012Validator(_inline(shape, shape.pop("$defs")))
@@ -144,10 +143,14 @@ def shape_problems(record, where: str) -> list[str]:
 
 
 def record_problems(record, schema: ClaimSchema, where: str, shape_checked: bool = False) -> list[str]:
-    """Everything wrong with one document record, each naming the line, document and field."""
+    """Everything wrong with one document record, each naming the line, document and field. A
+    record with the declared shape has each claim's single slot values made lists here, the one
+    place a bundle comes in: from here on every slot holds a list, as in the workspace."""
     problems = [] if shape_checked else shape_problems(record, where)
     if problems:
         return problems
+    for claim in record.get("claims") or []:
+        claim["slots"] = {name: as_list(values) for name, values in claim["slots"].items()}
     text = record["text"]
     where = f"{where} ({record.get('name') or 'unnamed'})"
     if record.get("sha256") and hashlib.sha256(text.encode("utf-8")).hexdigest() != record["sha256"]:
@@ -180,7 +183,7 @@ def record_problems(record, schema: ClaimSchema, where: str, shape_checked: bool
             if slot not in claim_type.slots:
                 problems.append(f"{where}: {what} has slot {slot!r}, which {claim_type.name} does not have")
                 continue
-            for value in values if isinstance(values, list) else [values]:
+            for value in values:
                 check_piece(f"{what} slot {slot}", value)
     return problems
 
@@ -210,17 +213,16 @@ def workspace_problems(store: Store, record: dict, where: str, names: dict[str, 
     return problems
 
 
-def _decision(claim: dict) -> tuple:
+def _decision(claim: Claim) -> tuple:
     """What a curator decides about a claim, to tell their newer version from an earlier one (the
     confidence is the model's and based_on is renamed on the way in, so neither counts)."""
     evidence = claim.get("evidence") or {}
-    slots = {name: values if isinstance(values, list) else [values] for name, values in claim["slots"].items()}
     return (claim["type"], claim["status"], claim["origin"], claim.get("note"), evidence.get("start"), evidence.get("end"),
             sorted((name, [(v.get("text"), v.get("start"), v.get("end"), v.get("label"), v.get("kb_id"),
-                            json.dumps(v.get("value"), sort_keys=True)) for v in values]) for name, values in slots.items()))
+                            json.dumps(v.get("value"), sort_keys=True)) for v in values]) for name, values in claim["slots"].items()))
 
 
-def _compare(existing: dict, claim: dict, doc_id: int | None) -> str:
+def _compare(existing: Claim, claim: Claim, doc_id: int | None) -> str:
     """"same", "update" (the same curator's newer version), or why a bundle may not bring it."""
     if doc_id is not None and existing["doc_id"] != doc_id:
         return "is a claim of another document in the workspace"
@@ -229,7 +231,7 @@ def _compare(existing: dict, claim: dict, doc_id: int | None) -> str:
                 "a bundle never changes another curator's claim")
     if _decision(existing) == _decision(claim):
         return "same"
-    if claim["annotator"] == MODEL:
+    if claim["annotator"] == MODEL_ANNOTATOR:
         return "is a suggestion that differs from the workspace's; suggestions change only through preannotate"
     return "update"
 
@@ -250,8 +252,7 @@ def import_bundle(store: Store, path: Path, schema: ClaimSchema, progress: Calla
             _spans(store, doc_id, record.get("spans") or [], stamp, report)
             _claims(store, doc_id, record.get("claims") or [], stamp, report, f"{path}: changed while it was imported: line {number}")
             for curator in record.get("done_by") or []:
-                store.db["document_progress"].insert(
-                    {"doc_id": doc_id, "annotator": curator, "status": "done", "updated_at": stamp}, replace=True)
+                store.set_progress(doc_id, curator, Progress.DONE, stamp)
             if progress:
                 progress(1)
     return report
@@ -273,11 +274,11 @@ def _spans(store: Store, doc_id: int, spans: list[dict], stamp: str, report: Bun
     same place, label, link and status. A curator's span at a place where the workspace holds their
     span with another label, link or status is their newer decision: that row is updated."""
     existing, mine = set(), {}
-    for span_id, *key in store.db.execute(
-            'SELECT id, start, "end", label, kb_id, annotator, status FROM spans WHERE doc_id = ? ORDER BY id', [doc_id]):
-        existing.add(tuple(key))
-        if key[4] != MODEL:
-            mine.setdefault((key[0], key[1], key[4]), []).append((span_id, tuple(key)))
+    for span in store.spans_of(doc_id):  # in id order at each place
+        key = _span_key(span)
+        existing.add(key)
+        if span["annotator"] != MODEL_ANNOTATOR:
+            mine.setdefault((span["start"], span["end"], span["annotator"]), []).append((span["id"], key))
     wanted = {_span_key(span) for span in spans}
     rows = []
     for span in spans:
@@ -290,8 +291,8 @@ def _spans(store: Store, doc_id: int, spans: list[dict], stamp: str, report: Bun
             span_id, old = earlier[0]
             mine[(span["start"], span["end"], span["annotator"])].remove(earlier[0])
             before = store.row_snapshot("spans", str(span_id))
-            store.db["spans"].update(span_id, {"label": span["label"], "kb_id": span.get("kb_id"), "status": span["status"],
-                                               "origin": span["origin"], "updated_at": stamp})
+            store.update_span(span_id, label=span["label"], kb_id=span.get("kb_id"), status=span["status"], origin=span["origin"],
+                              updated_at=stamp)
             _audit(store, span["annotator"], doc_id, "spans", str(span_id), before)
             existing.add(key)
             report.updated += 1
@@ -300,7 +301,7 @@ def _spans(store: Store, doc_id: int, spans: list[dict], stamp: str, report: Bun
         rows.append({"doc_id": doc_id, "start": span["start"], "end": span["end"], "label": span["label"],
                      "kb_id": span.get("kb_id"), "origin": span["origin"], "status": span["status"],
                      "annotator": span["annotator"], "created_at": stamp, "updated_at": stamp})
-    store.db["spans"].insert_all(rows)
+    store.insert_spans(rows)
     report.spans += len(rows)
 
 
@@ -308,10 +309,10 @@ def _span_key(span: dict) -> tuple:
     return (span["start"], span["end"], span["label"], span.get("kb_id"), span["annotator"], span["status"])
 
 
-def _claims(store: Store, doc_id: int, claims: list[dict], stamp: str, report: BundleReport, changed: str) -> None:
-    known_ids = {r[0] for r in store.db.execute("SELECT id FROM claims WHERE doc_id = ?", [doc_id])}
+def _claims(store: Store, doc_id: int, claims: list[Claim], stamp: str, report: BundleReport, changed: str) -> None:
+    known_ids = store.claim_ids_of(doc_id)
     known = store.claims_by_id([c["id"] for c in claims if c.get("id")])
-    suggestions = {claim_signature(c): c["id"] for c in store.claims_of(doc_id, annotator=MODEL)}
+    suggestions = {claim_signature(c): c["id"] for c in store.claims_of(doc_id, annotator=MODEL_ANNOTATOR)}
     renamed: dict[str, str] = {}
     in_bundle = {c.get("id") for c in claims}
     pending = list(claims)
@@ -324,11 +325,11 @@ def _claims(store: Store, doc_id: int, claims: list[dict], stamp: str, report: B
         pending = [c for c in pending if all(c is not r for r in ready)]
         batch = []
         for claim in ready:
-            slots = {name: values if isinstance(values, list) else [values] for name, values in claim["slots"].items()}
+            slots = claim["slots"]
             if claim.get("id") in known:
                 verdict = _compare(known[claim["id"]], claim, doc_id)
                 if verdict == "update":
-                    _update_claim(store, doc_id, {**claim, "slots": slots}, stamp)
+                    _update_claim(store, doc_id, claim, stamp)
                     report.updated += 1
                 elif verdict == "same":
                     report.already_present += 1
@@ -340,7 +341,7 @@ def _claims(store: Store, doc_id: int, claims: list[dict], stamp: str, report: B
                 report.already_present += 1
                 continue
             signature = claim_signature({"type": claim["type"], "slots": slots})
-            if claim["annotator"] == MODEL and signature in suggestions:
+            if claim["annotator"] == MODEL_ANNOTATOR and signature in suggestions:
                 renamed[claim["id"]] = suggestions[signature]
                 report.already_present += 1
                 continue
@@ -356,22 +357,18 @@ def _claims(store: Store, doc_id: int, claims: list[dict], stamp: str, report: B
         report.claims += len(batch)
 
 
-def _update_claim(store: Store, doc_id: int, claim: dict, stamp: str) -> None:
+def _update_claim(store: Store, doc_id: int, claim: Claim, stamp: str) -> None:
     """A curator's newer version of their claim replaces the earlier one, recorded in the audit log."""
     before = store.row_snapshot("claims", claim["id"])
     evidence = claim.get("evidence") or {}
-    store.db["claim_slots"].delete_where("claim_id = ?", [claim["id"]])
-    store.insert_claim_slots(claim["id"], claim["slots"])
-    store.db["claims"].update(claim["id"], {
-        "type": claim["type"], "status": claim["status"], "origin": claim["origin"], "note": claim.get("note"),
-        "confidence": claim.get("confidence"), "evidence_start": evidence.get("start"), "evidence_end": evidence.get("end"),
-        "updated_at": stamp})
+    store.replace_claim_slots(claim["id"], claim["slots"])
+    store.update_claim(claim["id"], type=claim["type"], status=claim["status"], origin=claim["origin"], note=claim.get("note"),
+                       confidence=claim.get("confidence"), evidence_start=evidence.get("start"), evidence_end=evidence.get("end"),
+                       updated_at=stamp)
     _audit(store, claim["annotator"], doc_id, "claims", claim["id"], before)
 
 
 def _audit(store: Store, annotator: str, doc_id: int, table: str, key: str, before: dict | None) -> None:
     """An audit entry for a row a bundle changed, in the shape curation writes (undo can replay it)."""
-    store.db["audit"].insert({
-        "at": now(), "annotator": annotator, "action": f"import {table[:-1]} update", "doc_id": doc_id, "item": table,
-        "item_id": key, "before": json.dumps({table: {key: before}}, ensure_ascii=False),
-        "after": json.dumps({table: {key: store.row_snapshot(table, key)}}, ensure_ascii=False)})
+    store.append_audit(annotator, f"import {table[:-1]} update", doc_id, {table: {key: before}},
+                       {table: {key: store.row_snapshot(table, key)}})

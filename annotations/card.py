@@ -13,9 +13,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from annotations.agreement import agreement, curators
+from annotations.agreement import agreement
 from annotations.schema import ClaimSchema
-from annotations.store import Store, now, row_filter
+from annotations.store import Store, now
 
 
 class Tally:
@@ -36,15 +36,11 @@ class Tally:
         """The counts for an export with these filters, read in the export's own transaction so that
         they describe exactly what it writes."""
         tally = cls()
-        claim_filter, claim_params = row_filter(statuses, annotator, types)
-        for status, claim_type, who, count in store.db.execute(
-                f"SELECT status, type, annotator, count(*) FROM claims WHERE 1{claim_filter} GROUP BY 1, 2, 3", claim_params):
+        for status, claim_type, who, count in store.claim_counts(statuses, types, annotator):
             tally.claims[status] += count
             tally.claim_types[claim_type] += count
             tally.annotators.add(who)
-        span_filter, span_params = row_filter(statuses, annotator)
-        for status, label, who, count in store.db.execute(
-                f"SELECT status, label, annotator, count(*) FROM spans WHERE 1{span_filter} GROUP BY 1, 2, 3", span_params):
+        for status, label, who, count in store.span_counts(statuses, annotator):
             tally.spans[status] += count
             tally.labels[label] += count
             tally.annotators.add(who)
@@ -74,9 +70,9 @@ def write_card(store: Store, schema: ClaimSchema, tally: Tally, card_path: Path,
         "spans_by_status": dict(sorted(tally.spans.items())),
         "spans_by_label": dict(sorted(tally.labels.items())),
         "annotators": sorted(tally.annotators),
-        "spans_adjusted": dropped,
+        "spans_left_out": dropped,
         "schema": {"source": schema.source, "version": schema.version, "sha256": schema.hash},
-        "agreement": agreement(store, schema) if len(curators(store)) >= 2 else None,
+        "agreement": agreement(store, schema) if len(store.curators()) >= 2 else None,
         "document_sha256": tally.documents,
     }
     Path(card_path).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -97,8 +93,9 @@ def readme(card: dict) -> str:
         f"- Annotators: {', '.join(card['annotators']) or 'none'}",
         f"- Claim schema: {card['schema']['source']}, version {card['schema']['version']}, sha256 {card['schema']['sha256'][:16]}…",
     ]
-    if card["spans_adjusted"]:
-        lines.append(f"- Entity spans adjusted to fit the format: {counts(card['spans_adjusted'])} (overlapping ones are left out; the others keep their exact characters)")
+    if card["spans_left_out"]:
+        lines.append(f"- Entity spans left out, as the format takes no overlapping entities: {counts(card['spans_left_out'])} "
+                     "(every other span keeps its exact characters)")
     if card["agreement"]:
         lines += ["", "## Agreement between curators", ""]
         for pair in card["agreement"]["pairs"]:

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import json
 
+from annotations.model import Claim, accepted_kinds
 from annotations.schema import ClaimSchema
 
 
-def claim_signature(claim: dict) -> tuple:
+def claim_signature(claim: Claim) -> tuple:
     """What makes two claims the same claim: type, and each slot's position and value."""
     def key(value: dict) -> tuple:
         normal = value.get("value")
         return (value.get("start"), value.get("end"), value.get("kb_id"),
                 json.dumps(normal, sort_keys=True) if normal is not None else None)
 
-    return (claim["type"], tuple(sorted((slot, tuple(key(v) for v in (values if isinstance(values, list) else [values])))
-                                        for slot, values in claim["slots"].items())))
+    return (claim["type"], tuple(sorted((slot, tuple(key(v) for v in values)) for slot, values in claim["slots"].items())))
 
 
-def claim_problems(schema: ClaimSchema, claim: dict) -> list[str]:
+def claim_problems(schema: ClaimSchema, claim: Claim) -> list[str]:
     """What keeps a claim from being confirmed: missing required slots, values of the wrong kind or label."""
     claim_type = schema.claim_types.get(claim["type"])
     if claim_type is None:
@@ -26,7 +26,6 @@ def claim_problems(schema: ClaimSchema, claim: dict) -> list[str]:
     problems = [f"{name} is not a slot of {claim['type']}" for name in claim["slots"] if name not in claim_type.slots]
     for slot in claim_type.slots.values():
         values = claim["slots"].get(slot.name) or []
-        values = values if isinstance(values, list) else [values]
         if slot.required and not values:
             problems.append(f"{slot.name} is missing")
         if len(values) > 1 and not slot.multiple:
@@ -48,7 +47,6 @@ def _value_problem(slot, value: dict) -> str | None:
     normal = value.get("value") or {}
     if slot.kind == "choice":
         return None if normal.get("value") in slot.choices else f"{text!r} is none of {', '.join(slot.choices)}"
-    kinds = {"date": ("date", "period"), "period": ("period", "date")}.get(slot.kind, (slot.kind,))
-    if normal.get("kind") not in kinds or normal.get("value") is None:
+    if normal.get("kind") not in accepted_kinds(slot.kind) or normal.get("value") is None:
         return f"{text!r} is not a {slot.kind}"
     return None

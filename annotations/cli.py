@@ -12,14 +12,15 @@ import sqlite3
 import sys
 import tempfile
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from annotations import schema as schema_mod
 from annotations.errors import ClaimdeskError, EnvironmentProblem, InputRefused
 from annotations.export import FORMATS, STATUSES
-from annotations.imports import FORMATS as IMPORT_FORMATS
 from annotations.files import check_output, environment_problem
-from annotations.settings import load_settings
+from annotations.imports import FORMATS as IMPORT_FORMATS
+from annotations.settings import Settings, load_settings
 
 
 class UsageError(ClaimdeskError):
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = command("export", "write spans and claims out")
     exp.add_argument("--format", choices=FORMATS, default="jsonl",
-                     help="jsonl (DESIGN.md's contract), spacy (DocBin), conll (BIO), csv (a row per claim), brat (a folder), "
+                     help="jsonl (the JSONL contract, docs/design.md), spacy (DocBin), conll (BIO), csv (a row per claim), brat (a folder), "
                           "xmi (a zip of UIMA CAS XMI and its type system, for INCEpTION)")
     exp.add_argument("--out", required=True, metavar="PATH")
     exp.add_argument("--status", default="gold", help=f"comma-separated statuses (default gold; any of {', '.join(STATUSES)}, or all)")
@@ -154,10 +155,9 @@ def _terminated(signum, frame):
 
 
 def _store(args):
-    from annotations.store import Store
+    from annotations.workspace import open_workspace
 
-    settings = load_settings(args.db)
-    return Store(settings.db_path, settings.busy_timeout_ms)
+    return open_workspace(load_settings(args.db))
 
 
 def cmd_import(args) -> int:
@@ -212,9 +212,8 @@ def cmd_schema(args) -> int:
     return 1 if problems else 0
 
 
-def _annotator(args, store):
-    from annotations.preannotate import Annotator
-
+def _settings(args) -> Settings:
+    """The settings in force, with --db and --model (English) applied."""
     settings = load_settings(args.db)
     if getattr(args, "model", None):
         from annotations.pipeline import installed
@@ -222,8 +221,8 @@ def _annotator(args, store):
         if not installed(args.model):
             raise EnvironmentProblem(f"--model {args.model}: neither an installed spaCy package nor a pipeline folder "
                                      "(one holding config.cfg and meta.json, as `train --out` writes)")
-        settings.models["en"] = (args.model,)
-    return Annotator.from_settings(settings, store)
+        settings = replace(settings, models={**settings.models, "en": (args.model,)})
+    return settings
 
 
 def _schema_and_kb(args, store):
@@ -240,13 +239,13 @@ def _schema_and_kb(args, store):
 def cmd_preannotate(args) -> int:
     from tqdm import tqdm
 
-    from annotations.preannotate import preannotate
+    from annotations.preannotate import Preannotator, preannotate
 
     llm = _llm_settings(args)
     with _store(args) as store:
-        annotator = _annotator(args, store)
+        preannotator = Preannotator.from_settings(_settings(args), store)
         with tqdm(total=store.count_documents(), desc="pre-annotating", unit="doc", disable=None, file=sys.stderr) as bar:
-            report = preannotate(store, annotator, batch_size=args.batch_size, n_process=args.n_process,
+            report = preannotate(store, preannotator, batch_size=args.batch_size, n_process=args.n_process,
                                  progress=bar.update, force=args.force, include_done=args.include_done)
         stats = store.stats()
     for notice in report["notices"]:
@@ -352,12 +351,12 @@ def cmd_evaluate(args) -> int:
         return 0
     if args.corpus:
         from annotations.corpus import load_corpus
-        from annotations.store import Store
+        from annotations.workspace import open_workspace
 
         llm = _llm_settings(args) if args.llm or args.llm_model else None
         with tempfile.TemporaryDirectory() as folder:
             corpus = load_corpus(Path(args.corpus), Path(folder) / "corpus.db")
-            with Store(corpus.db_path) as store:
+            with open_workspace(load_settings(corpus.db_path)) as store:
                 if llm is not None:
                     _ask_llm(store, llm, argparse.Namespace(db=corpus.db_path, force=False, include_done=True, json=args.json))
                 figures = evaluate(store, corpus.schema, corpus.gold)
@@ -413,13 +412,11 @@ def cmd_preannotate_file(args) -> int:
 
     from annotations.export import write_jsonl
     from annotations.ingest import read_inputs
-    from annotations.preannotate import Annotator, bundle_records
+    from annotations.preannotate import Preannotator, bundle_records
 
-    settings = load_settings(args.db)
+    settings = _settings(args)
     check_output(Path(args.out), settings.db_path, inputs=[Path(args.source)], what="OUT.jsonl")
-    if args.model:
-        settings.models["en"] = (args.model,)
-    annotator = Annotator.from_settings(settings)
+    preannotator = Preannotator.from_settings(settings)
     refused = []
 
     def records():
@@ -431,10 +428,10 @@ def cmd_preannotate_file(args) -> int:
                     continue
                 chunk.append(item)
                 if len(chunk) == settings.batch_size:
-                    yield from bundle_records(annotator, chunk)
+                    yield from bundle_records(preannotator, chunk)
                     bar.update(len(chunk))
                     chunk = []
-            yield from bundle_records(annotator, chunk)
+            yield from bundle_records(preannotator, chunk)
             bar.update(len(chunk))
 
     count = write_jsonl(records(), Path(args.out))

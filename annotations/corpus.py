@@ -16,9 +16,10 @@ from pathlib import Path
 
 from annotations.evaluate import Fact, read_facts
 from annotations.ingest import decode, make_document
+from annotations.model import MODEL_ANNOTATOR, Status
 from annotations.schema import ClaimSchema
 from annotations.settings import load_settings
-from annotations.store import Store
+from annotations.workspace import open_workspace
 
 
 @dataclass
@@ -29,10 +30,10 @@ class Corpus:
 
     def suggestions(self):
         """(document name, suggested claim) for every suggestion in the corpus's workspace."""
-        with Store(self.db_path) as store:
-            for doc_id in store.document_ids():
+        with open_workspace(load_settings(self.db_path)) as store:
+            for doc_id, _ in store.document_languages():
                 name = store.document_name(doc_id)
-                for claim in store.claims_of(doc_id, ("suggested",), "model"):
+                for claim in store.claims_of(doc_id, (Status.SUGGESTED,), MODEL_ANNOTATOR):
                     yield name, claim
 
 
@@ -41,20 +42,20 @@ def judged_suggestions(folder: Path, db: str | None = None) -> tuple[list[tuple[
     right), and how many gold facts there are: what calibration.fit learns from."""
     from dataclasses import replace
 
-    from annotations.evaluate import match_suggestions, as_fact
-    from annotations.preannotate import Annotator
+    from annotations.evaluate import as_fact, match_suggestions
+    from annotations.preannotate import Preannotator
 
-    annotator = replace(Annotator.from_settings(load_settings(db)), calibration=None)
-    gold = [fact for path in sorted(folder.glob("gold*.jsonl")) for fact in read_facts(path, annotator.schema)]
+    preannotator = replace(Preannotator.from_settings(load_settings(db)), calibration=None)
+    gold = [fact for path in sorted(folder.glob("gold*.jsonl")) for fact in read_facts(path, preannotator.schema)]
     facts, bases = [], {}
-    nlp = annotator.pipeline("en").nlp
+    nlp = preannotator.pipeline("en").nlp
     for document in corpus_documents(folder):
-        _, claims = annotator.annotate(nlp(document["text"]), "en", document["published"])
+        _, claims = preannotator.annotate(nlp(document["text"]), "en", document["published"])
         for claim in claims:
-            fact = as_fact(document["name"], claim, annotator.schema)
+            fact = as_fact(document["name"], claim, preannotator.schema)
             facts.append(fact)
             bases[id(fact)] = claim["basis"]
-    judged, _ = match_suggestions(gold, facts, annotator.schema, strict=False)
+    judged, _ = match_suggestions(gold, facts, preannotator.schema, strict=False)
     return [(fact.type, bases[id(fact)], fact.confidence or 0.0, right) for fact, right in judged], len(gold)
 
 
@@ -70,12 +71,12 @@ def corpus_documents(folder: Path) -> list[dict]:
 
 def load_corpus(folder: Path, db_path: Path, progress=None) -> Corpus:
     """The corpus imported into a new workspace at db_path and pre-annotated there."""
-    from annotations.preannotate import Annotator, preannotate
+    from annotations.preannotate import Preannotator, preannotate
 
     settings = load_settings(db_path)
-    with Store(db_path) as store:
+    with open_workspace(settings) as store:
         store.add_documents(corpus_documents(folder))
-        annotator = Annotator.from_settings(settings, store)
-        preannotate(store, annotator, progress=progress)
-        gold = [fact for path in sorted(folder.glob("gold*.jsonl")) for fact in read_facts(path, annotator.schema)]
-    return Corpus(annotator.schema, gold, db_path)
+        preannotator = Preannotator.from_settings(settings, store)
+        preannotate(store, preannotator, progress=progress)
+        gold = [fact for path in sorted(folder.glob("gold*.jsonl")) for fact in read_facts(path, preannotator.schema)]
+    return Corpus(preannotator.schema, gold, db_path)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from annotations.model import as_list
 from annotations.schema import ClaimSchema
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,8 +68,7 @@ class CsvWriter:
                  claim["origin"], claim.get("confidence"), evidence.get("start"), evidence.get("end"),
                  evidence.get("text"), claim.get("note")]
         for name in self.slot_names:
-            values = claim["slots"].get(name) or []
-            values = values if isinstance(values, list) else [values]
+            values = as_list(claim["slots"].get(name) or [])
             cells += [" | ".join(v.get("text", "") for v in values), " | ".join(_value_text(v) for v in values),
                       " | ".join(str(v.get("start")) for v in values if v.get("start") is not None),
                       " | ".join(str(v.get("end")) for v in values if v.get("end") is not None)]

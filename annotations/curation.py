@@ -17,11 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from annotations.claims import claim_problems, claim_signature
-from annotations.errors import InvalidAction, NotFound
+from annotations.errors import InvalidAction
 from annotations.kb import KnowledgeBase
-from annotations.schema import VALUE_KINDS, ClaimSchema, EntityFile, Slot, load_claim_schema, load_entity_file
+from annotations.model import MODEL_ANNOTATOR, VALUE_KINDS, Claim, Origin, Progress, SlotValue, Status
+from annotations.schema import ClaimSchema, EntityFile, Slot, load_claim_schema, load_entity_file
 from annotations.settings import Settings
-from annotations.store import KEY_SEP, Document, Store, now
+from annotations.store import KEY_SEP, AuditEntry, Document, Store, now
 from annotations.values import VALUES_FILE, Values, load_values, parse_date
 
 SENTENCE_END = re.compile(r"\n|[.!?](?=\s)|(?<=[a-z%\d\u201d\")])[.!?](?=[A-Z\u201c\"])")
@@ -62,7 +63,7 @@ class Curation:
     """One curator's work in one workspace."""
 
     def __init__(self, store: Store, schema: ClaimSchema, entity_file: EntityFile, values: Values | None, annotator: str):
-        if not annotator or not annotator.strip() or annotator == "model":
+        if not annotator or not annotator.strip() or annotator.strip() == MODEL_ANNOTATOR:
             raise InvalidAction(f"{annotator!r} cannot be a curator's name")
         self.store, self.schema, self.entity_file, self._values = store, schema, entity_file, values
         self.annotator = annotator.strip()
@@ -87,12 +88,12 @@ class Curation:
     def spans(self, doc_id: int) -> list[dict]:
         """The curator's own spans and the suggestions they have not decided on, rejected ones included."""
         return self._view(self.store.spans_of(doc_id, annotator=self.annotator),
-                          self.store.spans_of(doc_id, statuses=("suggested",), annotator="model"))
+                          self.store.spans_of(doc_id, statuses=(Status.SUGGESTED,), annotator=MODEL_ANNOTATOR))
 
     def claims(self, doc_id: int) -> list[dict]:
         """Like spans(); each claim also carries its `problems` against the schema."""
         claims = self._view(self.store.claims_of(doc_id, annotator=self.annotator),
-                            self.store.claims_of(doc_id, statuses=("suggested",), annotator="model"))
+                            self.store.claims_of(doc_id, statuses=(Status.SUGGESTED,), annotator=MODEL_ANNOTATOR))
         for claim in claims:
             claim["problems"] = claim_problems(self.schema, claim)
             claim["notices"] = [f"{name}: “{v.get('text', '')}” is not in the text" for name, values in claim["slots"].items()
@@ -121,17 +122,17 @@ class Curation:
         if problems:
             raise InvalidAction(f"this {claim['type']} claim cannot be confirmed: {'; '.join(problems)}")
         if claim["annotator"] == self.annotator:
-            status = "corrected" if claim["based_on"] and self._differs_from_base(claim) else "accepted"
+            status = Status.CORRECTED if claim["based_on"] and self._differs_from_base(claim) else Status.ACCEPTED
             return self._set_claim_status(claim, status, "confirm claim")
-        return self._decide(claim, "accepted", claim["slots"], "confirm claim")
+        return self._decide(claim, Status.ACCEPTED, claim["slots"], "confirm claim")
 
     def reject_claim(self, claim_id: str) -> Change:
         claim = self._claim(claim_id)
         if claim["annotator"] == self.annotator:
-            return self._set_claim_status(claim, "rejected", "reject claim")
-        return self._decide(claim, "rejected", claim["slots"], "reject claim")
+            return self._set_claim_status(claim, Status.REJECTED, "reject claim")
+        return self._decide(claim, Status.REJECTED, claim["slots"], "reject claim")
 
-    def set_slot(self, claim_id: str, slot_name: str, values: list[dict]) -> Change:
+    def set_slot(self, claim_id: str, slot_name: str, values: list[SlotValue]) -> Change:
         """Correct one slot (an empty list clears it). A suggestion becomes the curator's corrected claim."""
         claim = self._claim(claim_id)
         slot = self._slot(claim["type"], slot_name)
@@ -141,16 +142,16 @@ class Curation:
         if not values:
             del slots[slot_name]
         if claim["annotator"] != self.annotator:
-            return self._decide(claim, "corrected", slots, "correct slot")
-        status = "gold" if claim["status"] == "gold" else "accepted" if claim["origin"] == "curator" else "corrected"
+            return self._decide(claim, Status.CORRECTED, slots, "correct slot")
+        status = (Status.GOLD if claim["status"] == Status.GOLD else Status.ACCEPTED if claim["origin"] == Origin.CURATOR
+                  else Status.CORRECTED)
         with self._recorded("correct slot", claim["doc_id"]) as change:
             change.touch_claim(claim_id)
-            self.store.db["claim_slots"].delete_where("claim_id = ?", [claim_id])
-            self.store.insert_claim_slots(claim_id, slots)
-            self.store.db["claims"].update(claim_id, {"status": status, "updated_at": now()})
+            self.store.replace_claim_slots(claim_id, slots)
+            self.store.update_claim(claim_id, status=status)
         return change.result
 
-    def add_to_slot(self, claim_id: str, slot_name: str, value: dict) -> Change:
+    def add_to_slot(self, claim_id: str, slot_name: str, value: SlotValue) -> Change:
         """Put one value in a slot: a slot that takes several values (partnership parties) gets it
         after the ones it has, any other slot has its value replaced."""
         claim = self._claim(claim_id)
@@ -162,7 +163,7 @@ class Curation:
             raise InvalidAction(f"{slot_name} already holds “{value.get('text', '')}”; nothing was added")
         return self.set_slot(claim_id, slot_name, [*values, value])
 
-    def remove_from_slot(self, claim_id: str, slot_name: str, value: dict) -> Change:
+    def remove_from_slot(self, claim_id: str, slot_name: str, value: SlotValue) -> Change:
         """Take one value out of a slot (the others keep their order)."""
         claim = self._claim(claim_id)
         values = claim["slots"].get(slot_name, [])
@@ -171,7 +172,7 @@ class Curation:
             raise InvalidAction(f"{slot_name} does not hold “{value.get('text', '')}”; nothing was removed")
         return self.set_slot(claim_id, slot_name, kept)
 
-    def add_claim(self, doc_id: int, claim_type: str, slots: dict[str, list[dict]],
+    def add_claim(self, doc_id: int, claim_type: str, slots: dict[str, list[SlotValue]],
                   evidence: tuple[int, int] | None = None) -> Change:
         """A claim the pipeline missed. It is stored even when incomplete; its problems are shown."""
         if claim_type not in self.schema.claim_types:
@@ -187,7 +188,7 @@ class Curation:
         with self._recorded("add claim", doc_id) as change:
             change.create_claim(claim_id)
             self.store.insert_claims([{
-                "id": claim_id, "doc_id": doc_id, "type": claim_type, "origin": "curator", "status": "accepted",
+                "id": claim_id, "doc_id": doc_id, "type": claim_type, "origin": Origin.CURATOR, "status": Status.ACCEPTED,
                 "annotator": self.annotator, "schema_hash": self.schema.hash, "slots": slots,
                 "evidence": {"start": evidence[0], "end": evidence[1]} if evidence else None,
             }], now())
@@ -199,7 +200,7 @@ class Curation:
         offset = min(max(offset, 0), len(text))
         return sentence_around(text, offset, offset)
 
-    def slot_value_from_span(self, doc: Document, claim_type: str, slot_name: str, span: dict) -> dict:
+    def slot_value_from_span(self, doc: Document, claim_type: str, slot_name: str, span: dict) -> SlotValue:
         """The value a slot gets from a highlighted span (an entity, or a number read from its text)."""
         slot = self._slot(claim_type, slot_name)
         text = doc.text[span["start"]:span["end"]]
@@ -211,7 +212,7 @@ class Curation:
         return {"start": span["start"], "end": span["end"], "text": text, "value": value}
 
     def slot_value_from_text(self, doc: Document, claim_type: str, slot_name: str, typed: str,
-                             near: int = 0) -> dict:
+                             near: int = 0) -> SlotValue:
         """The value of a slot typed by the curator, normalised now; an error says why it cannot be read.
 
         An entity is looked up in the knowledge base; a typed name or number that occurs in the
@@ -226,7 +227,7 @@ class Curation:
         if slot.kind == "entity":
             kb_id = self.kb.aliases().get(typed) or next(
                 (k for k, e in self.kb.entities.items() if e.name.lower() == typed.lower() or k == typed.lower()), None)
-            label = self.kb.entities[kb_id].label if kb_id else (slot.labels[0] if slot.labels else "ORG")
+            label = self.kb.entities[kb_id].label if kb_id else (slot.labels[0] if slot.labels else self.schema.default_entity_label)
             if not slot.accepts_label(label):
                 raise InvalidAction(f"{slot_name}: {typed} is a {label}, and this slot takes {', '.join(slot.labels)}")
             return {**where, "text": typed, "label": label, "kb_id": kb_id, "canonical": self.kb.canonical(kb_id)}
@@ -235,7 +236,7 @@ class Curation:
         return {**where, "text": typed, "value": self._normalised(doc, slot, typed)}
 
     def slot_values_from_text(self, doc: Document, claim_type: str, slot_name: str, typed: str,
-                              near: int = 0) -> list[dict]:
+                              near: int = 0) -> list[SlotValue]:
         """What a curator typed into a slot, as its values: a slot that takes several values reads
         a list ("Xiaomi, SK Telecom; Korea Telecom"), any other slot one value."""
         slot = self._slot(claim_type, slot_name)
@@ -270,10 +271,9 @@ class Curation:
                        key=lambda s: s["annotator"] != self.annotator)
         if there:
             agreed = there[0]["annotator"] != self.annotator and there[0]["label"] == label
-            return self._change_span(there[0]["id"], "relabel span", label=label, **({"status": "accepted"} if agreed else {}))
+            return self._change_span(there[0]["id"], "relabel span", label=label, **({"status": Status.ACCEPTED} if agreed else {}))
         with self._recorded("add span", doc_id) as change:
-            span_id = self.store.db["spans"].insert(self._span_row(doc_id, start, end, label, None, "curator", "accepted")).last_pk
-            change.create_span(span_id)
+            change.create_span(self.store.insert_span(self._span_row(doc_id, start, end, label, None, Origin.CURATOR, Status.ACCEPTED)))
         return change.result
 
     def relabel_span(self, span_id: int, label: str) -> Change:
@@ -282,7 +282,7 @@ class Curation:
         return self._change_span(span_id, "relabel span", label=label)
 
     def reject_span(self, span_id: int) -> Change:
-        return self._change_span(span_id, "reject span", status="rejected")
+        return self._change_span(span_id, "reject span", status=Status.REJECTED)
 
     def link_span(self, span_id: int, kb_id: str, name: str | None = None) -> Change:
         """Link a mention to a canonical entity; a new name becomes an alias, a new id a new entity."""
@@ -292,14 +292,12 @@ class Curation:
         if not re.fullmatch(r"[a-z0-9_]+", kb_id):
             raise InvalidAction(f"{kb_id!r}: a canonical id is lowercase letters, digits and _")
         with self._recorded("link span", span["doc_id"]) as change:
-            if kb_id not in self.kb.entities and not self.store.db["kb_entities"].count_where("kb_id = ?", [kb_id]):
+            if kb_id not in self.kb.entities and not self.store.has_kb_entity(kb_id):
                 change.touch("kb_entities", kb_id)
-                self.store.db["kb_entities"].insert({"kb_id": kb_id, "name": name or mention, "label": span["label"],
-                                                     "annotator": self.annotator, "created_at": now()})
+                self.store.add_kb_entity(kb_id, name or mention, span["label"], self.annotator)
             if self.kb.aliases().get(mention) != kb_id:
                 change.touch("kb_aliases", f"{mention}{KEY_SEP}{kb_id}")
-                self.store.db["kb_aliases"].insert({"alias": mention, "kb_id": kb_id, "annotator": self.annotator,
-                                                    "created_at": now()}, replace=True)
+                self.store.set_kb_alias(mention, kb_id, self.annotator)
             self._change_span(span_id, "link span", change=change, kb_id=kb_id)
         self.kb = KnowledgeBase.build(self.entity_file, *self.store.kb_additions())
         return change.result
@@ -312,13 +310,13 @@ class Curation:
             return change.result
         if span["annotator"] == self.annotator:
             change.touch("spans", span_id)
-            status = updates.pop("status", None) or ("accepted" if span["origin"] == "curator" else "corrected")
-            self.store.db["spans"].update(span_id, {**updates, "status": status, "updated_at": now()})
+            status = updates.pop("status", None) or (Status.ACCEPTED if span["origin"] == Origin.CURATOR else Status.CORRECTED)
+            self.store.update_span(span_id, **updates, status=status)
         else:
-            status = updates.pop("status", "corrected")
+            status = updates.pop("status", Status.CORRECTED)
             row = self._span_row(span["doc_id"], span["start"], span["end"], updates.get("label", span["label"]),
                                  updates.get("kb_id", span["kb_id"]), span["origin"], status)
-            change.create_span(self.store.db["spans"].insert({**row, "based_on": span_id}).last_pk)
+            change.create_span(self.store.insert_span({**row, "based_on": span_id}))
         return change.result
 
     def _span_row(self, doc_id, start, end, label, kb_id, origin, status) -> dict:
@@ -336,54 +334,44 @@ class Curation:
         undecided (the article list counts them), as a fact needs a look of its own.
         """
         with self._recorded("mark done", doc_id) as change:
-            self._set_progress(doc_id, "done", change)
+            self._set_progress(doc_id, Progress.DONE, change)
             for span in self._untouched_spans(doc_id):
-                row = self._span_row(doc_id, span["start"], span["end"], span["label"], span["kb_id"], span["origin"], "accepted")
-                change.create_span(self.store.db["spans"].insert({**row, "based_on": span["id"]}).last_pk)
+                row = self._span_row(doc_id, span["start"], span["end"], span["label"], span["kb_id"], span["origin"], Status.ACCEPTED)
+                change.create_span(self.store.insert_span({**row, "based_on": span["id"]}))
         return change.result
 
     def done_preview(self, doc_id: int) -> tuple[int, int]:
         """What marking the article done would do: (entity suggestions it accepts as the curator's,
         suggested claims it leaves undecided)."""
-        undecided = sum(1 for claim in self.claims(doc_id) if claim["status"] == "suggested")
+        undecided = sum(1 for claim in self.claims(doc_id) if claim["status"] == Status.SUGGESTED)
         return len(self._untouched_spans(doc_id)), undecided
 
     def _untouched_spans(self, doc_id: int) -> list[dict]:
-        return [span for span in self.spans(doc_id) if span["annotator"] == "model"]
+        return [span for span in self.spans(doc_id) if span["annotator"] == MODEL_ANNOTATOR]
 
     def start(self, doc_id: int) -> None:
         """Opening an article marks it in progress (not an undoable decision, and never over done;
         nothing in a read-only workspace)."""
-        if self.store.read_only:
-            return
-        with self.store.write():
-            self.store.db.execute("INSERT OR IGNORE INTO document_progress (doc_id, annotator, status, updated_at) "
-                                  "VALUES (?, ?, 'in_progress', ?)", [doc_id, self.annotator, now()])
+        if not self.store.read_only:
+            self.store.mark_in_progress(doc_id, self.annotator)
 
-    def _set_progress(self, doc_id: int, status: str, change) -> None:
+    def _set_progress(self, doc_id: int, status: Progress, change) -> None:
         change.touch("document_progress", f"{doc_id}{KEY_SEP}{self.annotator}")
-        self.store.db["document_progress"].insert(
-            {"doc_id": doc_id, "annotator": self.annotator, "status": status, "updated_at": now()}, replace=True)
+        self.store.set_progress(doc_id, self.annotator, status)
 
     # -- undo and redo ---------------------------------------------------------------------------
 
     def undo(self) -> Change | None:
         """Revert the curator's latest action not yet undone; None when there is nothing to undo."""
-        entry = self.store.db.execute(
-            "SELECT id, action, doc_id, before, after FROM audit WHERE annotator = ? AND action NOT LIKE 'undo:%' "
-            "AND undone_by IS NULL ORDER BY id DESC LIMIT 1", [self.annotator]).fetchone()
+        entry = self.store.last_undoable(self.annotator)
         return self._replay(entry, "undo") if entry else None
 
     def redo(self) -> Change | None:
         """Re-apply the latest undo, if nothing new was done since."""
-        entry = self.store.db.execute(
-            "SELECT id, action, doc_id, before, after FROM audit WHERE annotator = ? AND action LIKE 'undo:%' "
-            "AND undone_by IS NULL AND id > (SELECT coalesce(max(id), 0) FROM audit WHERE annotator = ? "
-            "AND action NOT LIKE 'undo:%' AND action NOT LIKE 'redo:%') ORDER BY id DESC LIMIT 1",
-            [self.annotator, self.annotator]).fetchone()
+        entry = self.store.last_redoable(self.annotator)
         return self._replay(entry, "redo") if entry else None
 
-    def _replay(self, entry, kind: str) -> Change:
+    def _replay(self, entry: AuditEntry, kind: str) -> Change:
         """Put back the rows an audit entry had before, provided each is still as the entry left it:
         a row someone else has changed since (an alias another curator re-linked) is never touched,
         and nothing of the entry is replayed."""
@@ -405,7 +393,7 @@ class Curation:
                 for table, rows in state.items():
                     for key, row in rows.items():
                         self.store.restore_row(table, key, row)
-            self.store.db.execute("UPDATE audit SET undone_by = ? WHERE id = ?", [change.entry_id, entry_id])
+            self.store.mark_undone(entry_id, by=change.entry_id)
         self.kb = KnowledgeBase.build(self.entity_file, *self.store.kb_additions())
         return change.result
 
@@ -416,14 +404,9 @@ class Curation:
         change = _Recording(self.store, doc_id, action)
         with self.store.write():
             yield change
-            change.entry_id = self.store.db["audit"].insert({
-                "at": now(), "annotator": self.annotator, "action": action, "doc_id": doc_id,
-                "item": ",".join(sorted(change.before)), "item_id": ",".join(str(k) for rows in change.before.values() for k in rows),
-                "before": json.dumps(change.before, ensure_ascii=False),
-                "after": json.dumps(change.after(), ensure_ascii=False),
-            }).last_pk
+            change.entry_id = self.store.append_audit(self.annotator, action, doc_id, change.before, change.after())
 
-    def _decide(self, claim: dict, status: str, slots: dict, action: str) -> Change:
+    def _decide(self, claim: Claim, status: Status, slots: dict[str, list[SlotValue]], action: str) -> Change:
         claim_id = uuid.uuid4().hex
         with self._recorded(action, claim["doc_id"]) as change:
             change.create_claim(claim_id)
@@ -432,30 +415,23 @@ class Curation:
                                        "created_at": now(), "updated_at": now()}], now())
         return change.result
 
-    def _set_claim_status(self, claim: dict, status: str, action: str) -> Change:
+    def _set_claim_status(self, claim: Claim, status: Status, action: str) -> Change:
         if claim["status"] == status:  # nothing to store, nothing to undo
             return Change(claim["doc_id"], {claim["id"]}, action=action)
         with self._recorded(action, claim["doc_id"]) as change:
             change.touch_claim(claim["id"])
-            self.store.db["claims"].update(claim["id"], {"status": status, "updated_at": now()})
+            self.store.update_claim(claim["id"], status=status)
         return change.result
 
-    def _differs_from_base(self, claim: dict) -> bool:
+    def _differs_from_base(self, claim: Claim) -> bool:
         base = self._claim(claim["based_on"])
         return claim_signature(base) != claim_signature(claim)
 
-    def _claim(self, claim_id: str) -> dict:
-        row = self.store.db.execute("SELECT doc_id FROM claims WHERE id = ?", [claim_id]).fetchone()
-        if row is None:
-            raise NotFound(f"no claim {claim_id}")
-        claim = next(c for c in self.store.claims_of(row[0]) if c["id"] == claim_id)
-        return {**claim, "doc_id": row[0]}
+    def _claim(self, claim_id: str) -> Claim:
+        return self.store.claim(claim_id)
 
     def _span(self, span_id: int) -> dict:
-        try:
-            return self.store.db["spans"].get(span_id)
-        except Exception as e:  # sqlite_utils.db.NotFoundError
-            raise NotFound(f"no span {span_id}") from e
+        return self.store.span(span_id)
 
     def _slot(self, claim_type: str, slot_name: str) -> Slot:
         known = self.schema.claim_types.get(claim_type)
@@ -470,7 +446,7 @@ class _Recording:
     """The rows an action touches, with their state before it, for the audit log."""
 
     def __init__(self, store: Store, doc_id: int | None, action: str):
-        self.store, self.action = store, action
+        self.store = store
         self.before: dict[str, dict] = {}
         self.entry_id: int | None = None
         self.result = Change(doc_id, action=action)

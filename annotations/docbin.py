@@ -26,8 +26,8 @@ from spacy.tokens import Doc, DocBin, Span
 
 from annotations.entities import Dropped, non_overlapping
 from annotations.ingest import MAX_TEXT
+from annotations.model import as_list
 from annotations.pipeline import blank
-
 
 TOKENS_PER_PART = 250_000
 PART_NAME = "part-{:05d}.spacy"
@@ -90,7 +90,7 @@ class DocBinWriter:
 def slot_values(claim: dict) -> Iterator[tuple[str, dict]]:
     """(slot name, value) of each slot value of a claim that has a place in the text."""
     for name, values in claim["slots"].items():
-        for value in values if isinstance(values, list) else [values]:
+        for value in as_list(values):
             if value.get("start") is not None:
                 yield name, value
 

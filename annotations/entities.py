@@ -2,21 +2,24 @@
 
 Formats such as doc.ents, CoNLL BIO and most NER trainers take no overlapping entities, while a
 workspace holds several curators' spans, nested spans and suggestions. Per document, spans are
-taken longest first; on equal length the higher status wins (gold, corrected, accepted, then
-suggested), then the earlier start. A span overlapping one already taken is dropped and counted.
-Rejected spans are never entities.
+taken longest first; on equal length the higher status wins (model.PRECEDENCE: gold, corrected,
+accepted, then suggested), then the earlier start. A span overlapping one already taken is left
+out and counted. Rejected spans are never entities. A span that is kept keeps its exact
+characters: nothing is widened (docbin.py splits tokens at span edges instead).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-STATUS_RANK = {"gold": 0, "corrected": 1, "accepted": 2, "suggested": 3}
+from annotations.model import PRECEDENCE, Status
+
+STATUS_RANK = {status: rank for rank, status in enumerate(PRECEDENCE)}
 
 
 @dataclass
 class Dropped:
-    """Spans an export could not write, by reason, for the dataset card."""
+    """Spans an export left out, by reason (today only "overlapping another span"), for the dataset card."""
 
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -27,8 +30,8 @@ class Dropped:
 
 def non_overlapping(spans: list[dict], dropped: Dropped | None = None) -> list[dict]:
     """The spans an entity layer can hold, in text order (see the module's rule)."""
-    candidates = [s for s in spans if s.get("status") != "rejected"]
-    ordered = sorted(candidates, key=lambda s: (-(s["end"] - s["start"]), STATUS_RANK.get(s.get("status"), 9), s["start"]))
+    candidates = [s for s in spans if s.get("status") != Status.REJECTED]
+    ordered = sorted(candidates, key=lambda s: (-(s["end"] - s["start"]), STATUS_RANK.get(s.get("status"), len(STATUS_RANK)), s["start"]))
     kept: list[dict] = []
     for span in ordered:
         if any(span["start"] < k["end"] and k["start"] < span["end"] for k in kept):

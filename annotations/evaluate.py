@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotations.errors import InputRefused, NotFound
+from annotations.model import MODEL_ANNOTATOR, Origin, Status, as_list
 from annotations.schema import ClaimSchema, Slot
 from annotations.store import Store
 
@@ -87,7 +88,6 @@ def as_fact(doc: str, claim: dict, schema: ClaimSchema) -> Fact:
     for name, values in claim["slots"].items():
         slot = claim_type.slots.get(name) if claim_type else None
         if slot is not None:
-            values = values if isinstance(values, list) else [values]
             slots[name] = [_stored_value(v, slot) for v in values]
     return Fact(doc, claim["type"], slots, claim.get("confidence"))
 
@@ -101,7 +101,6 @@ def claim_as_fact(doc: str, claim: dict, schema: ClaimSchema) -> dict:
         slot = claim_type.slots.get(name) if claim_type else None
         if slot is None:
             continue
-        values = values if isinstance(values, list) else [values]
         plain = [(v.get("kb_id") or v.get("text", "")).lower() if slot.kind == "entity"
                  else v.get("text", "").lower() if slot.kind == "text" else (v.get("value") or {}).get("value") for v in values]
         slots[name] = plain if slot.multiple else plain[0]
@@ -192,13 +191,13 @@ def evaluate(store: Store, schema: ClaimSchema, gold_facts: list[Fact] | None = 
                 continue  # its gold facts count as missed
     suggested, gold, suggested_spans, gold_spans = [], [], [], []
     for doc_id, name in documents:
-        suggested += [as_fact(name, c, schema) for c in store.claims_of(doc_id, ("suggested",), "model")]
+        suggested += [as_fact(name, c, schema) for c in store.claims_of(doc_id, (Status.SUGGESTED,), MODEL_ANNOTATOR)]
         if gold_facts is None:
-            gold += [as_fact(name, c, schema) for c in store.claims_of(doc_id, ("gold",))]
-            spans = [(name, s["start"], s["end"], s["label"]) for s in store.spans_of(doc_id, ("gold",))]
+            gold += [as_fact(name, c, schema) for c in store.claims_of(doc_id, (Status.GOLD,))]
+            spans = [(name, s["start"], s["end"], s["label"]) for s in store.spans_of(doc_id, (Status.GOLD,))]
             if spans:  # entities are scored where the reviewer resolved them
                 gold_spans += spans
-                suggested_spans += [(name, s["start"], s["end"], s["label"]) for s in store.spans_of(doc_id, ("suggested",), "model")]
+                suggested_spans += [(name, s["start"], s["end"], s["label"]) for s in store.spans_of(doc_id, (Status.SUGGESTED,), MODEL_ANNOTATOR)]
     gold = gold if gold_facts is None else gold_facts
     return {"claims": score(gold, suggested, schema),
             "strict": score(gold, suggested, schema, strict=True),
@@ -216,7 +215,7 @@ def by_source(store: Store, schema: ClaimSchema, documents: list[tuple[int, str]
         return None
     rules, llm, merged, not_suggested = [], [], [], 0
     for doc_id, name in documents:
-        own = [as_fact(name, c, schema) for c in store.claims_of(doc_id, ("suggested",), "model") if c["origin"] != "llm"]
+        own = [as_fact(name, c, schema) for c in store.claims_of(doc_id, (Status.SUGGESTED,), MODEL_ANNOTATOR) if c["origin"] != Origin.LLM]
         run = runs[doc_id] or {"claims": [], "not_suggested": []}
         theirs = [as_fact(name, c, schema) for c in run["claims"]]
         rules += own
@@ -303,8 +302,7 @@ def read_facts(path: Path, schema: ClaimSchema) -> list[Fact]:
         slots = {}
         for name, value in fact["slots"].items():
             slot = claim_type.slots[name]
-            values = value if isinstance(value, list) else [value]
-            slots[name] = [_gold_value(v, slot) for v in values]
+            slots[name] = [_gold_value(v, slot) for v in as_list(value)]
         facts.append(Fact(str(fact.get("doc")), fact["type"], slots))
     if problems:
         raise InputRefused(str(path), "; ".join(problems))

@@ -1,4 +1,4 @@
-"""Exports. Every format is written from the lines of DESIGN.md's JSONL contract that SQLite
+"""Exports. Every format is written from the lines of the JSONL contract (docs/design.md) that SQLite
 builds (annotations/jsonl.py): JSONL writes them as they are, with three fields more for moving work
 between workspaces: `done_by` (the curators who finished the document), and a claim's `based_on`
 (the suggestion it decides on) and `note`; the other formats parse them. An export reads the
@@ -21,15 +21,16 @@ from annotations import jsonl
 from annotations.errors import OutputRefused
 from annotations.files import check_output, staged
 from annotations.kb import KnowledgeBase
+from annotations.model import Status
 from annotations.schema import ClaimSchema
 from annotations.store import Store
 
-STATUSES = ("suggested", "accepted", "corrected", "rejected", "gold")
+STATUSES = tuple(str(status) for status in Status)  # what --status can name
 
 
 def document_records(store: Store, kb: KnowledgeBase, schema: ClaimSchema, statuses: tuple[str, ...] | None = None,
                      types: tuple[str, ...] | None = None, annotator: str | None = None) -> Iterator[dict]:
-    """The workspace as export records (DESIGN.md's JSONL contract), one document at a time."""
+    """The workspace as export records (the JSONL contract, docs/design.md), one document at a time."""
     with store.reading():
         for line in jsonl.lines(store, kb, schema, statuses, types, annotator):
             yield json.loads(line.text)

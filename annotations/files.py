@@ -15,7 +15,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from annotations.errors import EnvironmentProblem, OutputRefused
@@ -115,10 +115,8 @@ class Staged:
 
     def discard(self) -> None:
         for tmp in self._pending.values():
-            try:
+            with suppress(OSError):
                 remove(tmp)
-            except OSError:
-                pass
         self._pending.clear()
 
 

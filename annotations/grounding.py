@@ -24,7 +24,8 @@ from rapidfuzz import fuzz
 
 from annotations.curation import SENTENCE_END, WORD, sentence_around
 from annotations.kb import KnowledgeBase
-from annotations.schema import VALUE_KINDS, ClaimSchema, ClaimType, Slot
+from annotations.model import VALUE_KINDS
+from annotations.schema import ClaimSchema, ClaimType, Slot
 from annotations.values import Values
 
 PLAIN = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",

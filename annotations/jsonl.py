@@ -1,4 +1,4 @@
-"""DESIGN.md's JSONL contract, one line per document, built by SQLite.
+"""The JSONL contract (docs/design.md), one line per document, built by SQLite.
 
 Exports read millions of spans, claims and slot values; turning each row into Python objects and
 back into JSON cost more than everything else in an export together (bench/README.md). Here
@@ -24,7 +24,6 @@ from annotations.errors import EnvironmentProblem
 from annotations.kb import KnowledgeBase
 from annotations.schema import ClaimSchema
 from annotations.store import Store, row_filter
-
 
 DOCUMENTS_PER_QUERY = 500
 

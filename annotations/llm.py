@@ -37,6 +37,7 @@ from annotations.errors import ClaimdeskError, EnvironmentProblem
 from annotations.evaluate import as_fact, same_fact
 from annotations.grounding import Grounder
 from annotations.kb import KnowledgeBase
+from annotations.model import LLM_MODEL_FIELD
 from annotations.schema import ClaimSchema, ClaimType, Slot
 from annotations.settings import LLMSettings
 from annotations.store import Store
@@ -98,7 +99,8 @@ def _slot_line(slot: Slot, labels: dict) -> str:
         what = 'one of these, as {"quote": the words of the article, "choice": the key}: ' + "; ".join(
             f"{key} ({', '.join(phrases[:4])})" if phrases else key for key, phrases in slot.choices.items())
     elif kind == "percent":
-        what = "a percentage, the words giving it (\"28.7%\", \"nearly a third\")" + (" (a fall is negative: quote the words of the fall too)" if slot.signed else "")
+        what = "a percentage, the words giving it (\"28.7%\", \"nearly a third\")" \
+            + (" (a fall is negative: quote the words of the fall too)" if slot.signed else "")
     elif kind == "money":
         what = "an amount of money with its currency, the words giving it (\"Rs 22.37 crore\", \"$1.2bn\")"
     elif kind == "count":
@@ -237,7 +239,7 @@ class ChatClient:
                                      "the model's context (lower piece_chars)") from None
 
     def _body(self, messages: list[dict], shape: dict, mode: str) -> dict:
-        body = {"model": self.llm.model, "messages": messages, "temperature": 0, "stream": False}
+        body = {LLM_MODEL_FIELD: self.llm.model, "messages": messages, "temperature": 0, "stream": False}
         if mode == "json_schema":
             body["response_format"] = {"type": "json_schema", "json_schema": {"name": "claims", "strict": True, "schema": shape}}
         elif mode == "json_object":
@@ -471,9 +473,9 @@ class Recommender:
         def new_claims(existing: list[dict]) -> list[dict]:
             fresh = [c for c in grounded if not any(same_claim(c, e, self.schema) for e in existing)]
             report["duplicates"] = len(grounded) - len(fresh)
-            return [{**c, "model": self.llm.model} for c in fresh]
+            return [{**c, LLM_MODEL_FIELD: self.llm.model} for c in fresh]
 
-        run = {"model": self.llm.model, "key": run_key, "claims": grounded, "not_suggested": refused}
+        run = {LLM_MODEL_FIELD: self.llm.model, "key": run_key, "claims": grounded, "not_suggested": refused}
         report["suggested"] = len(store.replace_llm_suggestions(doc_id, new_claims, run, self.schema_hash))
         report.update(claims=len(grounded), not_suggested=len(refused))
         return report

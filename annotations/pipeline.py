@@ -18,6 +18,7 @@ from spacy.language import Language
 
 from annotations.kb import KnowledgeBase
 
+
 @dataclass
 class Pipeline:
     nlp: Language

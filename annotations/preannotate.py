@@ -20,22 +20,21 @@ from spacy.tokens import Doc
 
 from annotations.calibration import CALIBRATION_FILE, Calibration, load_calibration
 from annotations.kb import KnowledgeBase
+from annotations.model import MODEL_ANNOTATOR, VALUE_LABEL_KINDS, VALUE_LABELS, Origin, Status
 from annotations.pipeline import Pipeline, load_pipeline
 from annotations.schema import ClaimSchema, load_claim_schema, load_entity_file
 from annotations.settings import Settings
 from annotations.store import Store
 from annotations.suggest import CUES_FILE, Cues, Mention, Suggester, Suggestion, cues_for
-from annotations.values import VALUES_FILE, Occupied, Values, ValueMention, load_values, parse_date, phrase_alternation
+from annotations.values import VALUES_FILE, Occupied, ValueMention, Values, load_values, parse_date, phrase_alternation
 
-# Value kinds as entity labels, for values found by rules where no model entity covers them.
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 NEWLINES = re.compile(r"\n\s*")
 GLUED = re.compile(r"(?<=[a-z%\u201d\")])[.!?](?=[A-Z\u201c])")
-VALUE_LABELS = {"money": "MONEY", "percent": "PERCENT", "count": "CARDINAL", "period": "DATE", "date": "DATE", "ordinal": "ORDINAL"}
 
 
 @dataclass
-class Annotator:
+class Preannotator:
     """Everything needed to annotate texts: schema, knowledge base, values, one pipeline per language."""
 
     schema: ClaimSchema
@@ -48,7 +47,7 @@ class Annotator:
     suggesters: dict[str, Suggester] = field(default_factory=dict)
 
     @classmethod
-    def from_settings(cls, settings: Settings, store: Store | None = None) -> Annotator:
+    def from_settings(cls, settings: Settings, store: Store | None = None) -> Preannotator:
         schema = load_claim_schema(settings.claims_schema)
         entity_file = load_entity_file(settings.entities_schema, schema.entity_labels)
         extra = store.kb_additions() if store else ((), ())
@@ -73,7 +72,7 @@ class Annotator:
         parsed = doc.has_annotation("DEP")  # looks at every token: once per document
         tagged = doc.has_annotation("POS")
         spans = [{"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "kb_id": ent.ent_id_ or None,
-                  "origin": "kb" if ent.ent_id_ else "model",
+                  "origin": Origin.KB if ent.ent_id_ else Origin.MODEL,
                   "is_subject": parsed and ent.root.dep_ in SUBJECT_DEPS} for ent in doc.ents
                  if not (tagged and _capitalised_word(ent, text))]
         amounts = Occupied(len(text), ((v.start, v.end) for v in values if v.kind in ("money", "percent")))
@@ -82,14 +81,14 @@ class Annotator:
         spans = titled_people(doc, completed_names(doc, spans, titles), titles)
         spans = consistent_names(text, relabelled(text, spans, cues, titles))
         mentions = [Mention(s["start"], s["end"], text[s["start"]:s["end"]], s["label"], s["kb_id"], self.kb.canonical(s["kb_id"]),
-                            s.pop("is_subject")) for s in spans if s["label"] not in VALUE_LABELS.values()]
+                            s.pop("is_subject")) for s in spans if s["label"] not in VALUE_LABEL_KINDS]
         for s in spans:
             s.pop("is_subject", None)
             s.pop("sure", None)
         covered = Occupied(len(text), ((s["start"], s["end"]) for s in spans))
         for value in values:
             if covered.free(value.start, value.end):
-                spans.append({"start": value.start, "end": value.end, "label": VALUE_LABELS[value.kind], "kb_id": None, "origin": "rules"})
+                spans.append({"start": value.start, "end": value.end, "label": VALUE_LABELS[value.kind], "kb_id": None, "origin": Origin.RULES})
         spans.sort(key=lambda s: (s["start"], s["end"]))
         sentences = [piece for s in doc.sents for piece in split_glued(text, s.start_char, s.end_char)]
         if lang not in self.suggesters:
@@ -219,7 +218,7 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
     surnames = {words[-1] for words in full_names if len(words) > 1 and not any(w.isupper() and len(w) > 1 for w in words)}
     lone = Counter(words[0] for words in full_names if len(words) == 1)
     for span in spans:
-        if span["kb_id"] or span["label"] in VALUE_LABELS.values():
+        if span["kb_id"] or span["label"] in VALUE_LABEL_KINDS:
             continue
         name = text[span["start"]:span["end"]]
         before, after = text[max(0, span["start"] - 40):span["start"]], text[span["end"]:span["end"] + 40]
@@ -250,7 +249,7 @@ def consistent_names(text: str, spans: list[dict]) -> list[dict]:
     names: dict[str, list[dict]] = defaultdict(list)
     for span in spans:
         name = text[span["start"]:span["end"]]
-        if span["label"] not in VALUE_LABELS.values() and len(name) > 1 and name[0].isupper():
+        if span["label"] not in VALUE_LABEL_KINDS and len(name) > 1 and name[0].isupper():
             names[name].append(span)
     if not names:
         return spans
@@ -268,7 +267,7 @@ def consistent_names(text: str, spans: list[dict]) -> list[dict]:
     for m in pattern.finditer(text):
         if taken.free(m.start(), m.end()):
             label, kb_id = identity[m.group()]
-            added.append({"start": m.start(), "end": m.end(), "label": label, "kb_id": kb_id, "origin": "rules", "is_subject": False})
+            added.append({"start": m.start(), "end": m.end(), "label": label, "kb_id": kb_id, "origin": Origin.RULES, "is_subject": False})
     return sorted(spans + added, key=lambda s: (s["start"], s["end"]))
 
 
@@ -282,8 +281,8 @@ def split_glued(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _claim_dict(suggestion: Suggestion, text: str) -> dict:
     start, end = suggestion.evidence
-    origin = "kb" if any(v.get("kb_id") for vs in suggestion.slots.values() for v in vs) else "rules"
-    return {"type": suggestion.type, "origin": "model" if origin == "rules" else origin, "confidence": suggestion.confidence,
+    origin = Origin.KB if any(v.get("kb_id") for vs in suggestion.slots.values() for v in vs) else Origin.MODEL
+    return {"type": suggestion.type, "origin": origin, "confidence": suggestion.confidence,
             "evidence": {"start": start, "end": end, "text": text[start:end]}, "slots": suggestion.slots, "basis": suggestion.basis}
 
 
@@ -320,7 +319,7 @@ def _one(nlp, text: str):
         if len(text) <= PIECE:
             return nlp(text)
         return Doc.from_docs([nlp(text[a:b]) for a, b in pieces(text, PIECE)], ensure_whitespace=False)
-    except Exception as e:  # noqa: BLE001 - named and skipped by the caller
+    except Exception as e:  # named and skipped by the caller
         return e
 
 
@@ -337,7 +336,7 @@ def pieces(text: str, size: int) -> list[tuple[int, int]]:
     return cuts
 
 
-def preannotate(store: Store, annotator: Annotator, batch_size: int = 32, n_process: int = 1,
+def preannotate(store: Store, annotator: Preannotator, batch_size: int = 32, n_process: int = 1,
                 progress: Callable[[int], None] | None = None, force: bool = False,
                 stop: Callable[[], bool] | None = None, include_done: bool = False,
                 announce: Callable[[int], None] | None = None) -> dict:
@@ -377,7 +376,7 @@ def preannotate(store: Store, annotator: Annotator, batch_size: int = 32, n_proc
                 spans, claims = annotator.annotate(doc, lang, published)
                 store.replace_suggestions(doc_id, spans, claims, annotator.schema.hash, key, pipeline.name)
                 report["documents"] += 1
-            except Exception as e:  # noqa: BLE001 - one article's failure must not stop the others
+            except Exception as e:  # one article's failure must not stop the others
                 failure = f"{store.document_name(doc_id)}: not pre-annotated ({type(e).__name__}: {e})"
                 report["failed"].append(failure)
                 report["notices"].append(failure)
@@ -389,9 +388,9 @@ def preannotate(store: Store, annotator: Annotator, batch_size: int = 32, n_proc
     return report
 
 
-def bundle_records(annotator: Annotator, documents: list[dict]) -> list[dict]:
+def bundle_records(annotator: Preannotator, documents: list[dict]) -> list[dict]:
     """Pre-annotation as a pure function, no database: documents (ingest.make_document) in, records
-    in the JSONL export's shape out (suggestions, annotator "model"), in the same order.
+    in the JSONL export's shape out (suggestions by the pipeline's annotator), in the same order.
 
     This is what `preannotate-file` and the Dask example run; `import-annotations` brings the
     result into a workspace.
@@ -409,7 +408,7 @@ def bundle_records(annotator: Annotator, documents: list[dict]) -> list[dict]:
             document = documents[n]
             spans, claims = annotator.annotate(doc, lang, document.get("published"))
             text = document["text"]
-            suggestion = {"status": "suggested", "annotator": "model"}
+            suggestion = {"status": Status.SUGGESTED, "annotator": MODEL_ANNOTATOR}
             records[n] = {
                 "name": document["name"], "title": document["title"], "lang": lang, "sha256": document["sha256"],
                 "text": text, "meta": document.get("meta") or {}, "published": document.get("published"), "done_by": [],

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotations.errors import SchemaError
+from annotations.model import ANCHOR_KINDS, SLOT_KINDS
 from annotations.yamlfile import LineDict, load_yaml, read_text
 
-SLOT_KINDS = ("entity", "percent", "money", "count", "period", "date", "ordinal", "choice", "text")
-VALUE_KINDS = frozenset(SLOT_KINDS) - {"entity", "choice", "text"}
-ANCHOR_KINDS = ("percent", "money", "count")  # the numbers a claim can be anchored on
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -54,6 +52,9 @@ class ClaimType:
     slots: dict[str, Slot]
     triggers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     guidelines: str = ""  # how curators decide borderline cases; also given to the LLM recommender
+    # the slots that say which fact a claim is about (subject, market, period): two claims with the
+    # same values there and different numbers, in different articles, are a conflict for review
+    identity: tuple[str, ...] = ()
 
     @property
     def required_slots(self) -> tuple[str, ...]:
@@ -72,6 +73,7 @@ class ClaimSchema:
     claim_types: dict[str, ClaimType]
     text: str
     source: str
+    default_entity_label: str = ""  # a typed name the knowledge base does not know, for a slot naming no labels
 
     @property
     def hash(self) -> str:
@@ -98,10 +100,6 @@ class EntityFile:
     entities: dict[str, Entity]
     text: str
     source: str
-
-    @property
-    def hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 class _Problems:
@@ -155,9 +153,12 @@ def _version(data: LineDict, problems: _Problems) -> int:
 def parse_claim_schema(text: str, source: str = "claims.yaml") -> ClaimSchema:
     data = load_yaml(text, source)
     problems = _Problems(source)
-    problems.unknown_keys(data, {"version", "entity_labels", "claim_types"}, "the schema")
+    problems.unknown_keys(data, {"version", "entity_labels", "default_entity_label", "claim_types"}, "the schema")
     version = _version(data, problems)
     labels = _parse_labels(problems.mapping(data, "entity_labels", "the schema"), problems)
+    default_label = data.get("default_entity_label", next(iter(labels), ""))
+    if labels and (not isinstance(default_label, str) or default_label not in labels):
+        problems.add(data.line_of("default_entity_label"), f"default_entity_label {default_label!r} is not one of the entity labels")
     types = {}
     raw_types = problems.mapping(data, "claim_types", "the schema")
     for name, raw in (raw_types or {}).items():
@@ -170,7 +171,7 @@ def parse_claim_schema(text: str, source: str = "claims.yaml") -> ClaimSchema:
             continue
         types[name] = _parse_claim_type(name, raw, labels, problems)
     problems.raise_if_any()
-    return ClaimSchema(version, labels, types, text, source)
+    return ClaimSchema(version, labels, types, text, source, default_label)
 
 
 def _parse_labels(raw: LineDict | None, problems: _Problems) -> dict[str, EntityLabel]:
@@ -194,7 +195,7 @@ def _parse_labels(raw: LineDict | None, problems: _Problems) -> dict[str, Entity
 
 def _parse_claim_type(name: str, raw: LineDict, labels: dict, problems: _Problems) -> ClaimType:
     what = f"claim type {name!r}"
-    problems.unknown_keys(raw, {"description", "triggers", "slots", "guidelines"}, what)
+    problems.unknown_keys(raw, {"description", "triggers", "slots", "guidelines", "identity"}, what)
     guidelines = raw.get("guidelines", "")
     if not isinstance(guidelines, str) or ("guidelines" in raw and not guidelines.strip()):
         problems.add(raw.line_of("guidelines"), f"'guidelines' of {what} must be text (a YAML string, | for several lines)")
@@ -216,7 +217,16 @@ def _parse_claim_type(name: str, raw: LineDict, labels: dict, problems: _Problem
             problems.add(line, f"slot {slot_name!r} of {what} must be a mapping with 'kind'")
             continue
         slots[slot_name] = _parse_slot(slot_name, spec, what, labels, problems)
-    return ClaimType(name, str(raw.get("description") or ""), slots, triggers, guidelines.strip())
+    identity: tuple[str, ...] = ()
+    if "identity" in raw:
+        line = raw.line_of("identity")
+        identity = _string_list(raw["identity"], line, f"identity of {what}", problems)
+        for slot_name in identity:
+            if raw_slots is not None and slot_name not in slots:
+                problems.add(line, f"identity of {what} names {slot_name!r}, which is not one of its slots")
+        if not any(s.required and s.kind in ANCHOR_KINDS for s in slots.values()):
+            problems.add(line, f"{what} has an identity but no required {', '.join(ANCHOR_KINDS)} slot whose values could differ")
+    return ClaimType(name, str(raw.get("description") or ""), slots, triggers, guidelines.strip(), identity)
 
 
 def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _Problems) -> Slot:
@@ -241,7 +251,8 @@ def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _
         elif isinstance(raw_choices, dict) and raw_choices:
             for choice, phrases in raw_choices.items():
                 phrases = [] if phrases is None else phrases
-                choices[str(choice)] = _string_list(phrases, raw_choices.line_of(choice), f"phrases of choice {choice!r} in {what}", problems) if phrases else ()
+                choices[str(choice)] = (_string_list(phrases, raw_choices.line_of(choice), f"phrases of choice {choice!r} in {what}", problems)
+                                        if phrases else ())
         else:
             problems.add(spec.line_of("choices") if "choices" in spec else spec.line, f"{what} is a choice slot without choices")
     elif raw_choices is not None:

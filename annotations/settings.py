@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotations.model import LLM_MODEL_FIELD
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = PROJECT_DIR / "schemas"
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -22,7 +24,7 @@ DEFAULT_MODELS: dict[str, tuple[str, ...]] = {
 }
 
 
-LLM_KEYS = ("url", "model", "api_key_env", "timeout", "retries", "backoff", "piece_chars", "examples", "structured")
+LLM_KEYS = ("url", LLM_MODEL_FIELD, "api_key_env", "timeout", "retries", "backoff", "piece_chars", "examples", "structured")
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def load_llm_settings(url: str | None = None, model: str | None = None) -> LLMSe
     for key in LLM_KEYS:
         if os.environ.get(f"CLAIMDESK_LLM_{key.upper()}"):
             values[key] = (os.environ[f"CLAIMDESK_LLM_{key.upper()}"], f"CLAIMDESK_LLM_{key.upper()}")
-    for key, value in (("url", url), ("model", model)):
+    for key, value in (("url", url), (LLM_MODEL_FIELD, model)):
         if value:
             values[key] = (value, f"--llm{'' if key == 'url' else '-model'}")
     kinds = {f.name: type(f.default) for f in fields(LLMSettings)}
@@ -112,7 +114,7 @@ def load_llm_settings(url: str | None = None, model: str | None = None) -> LLMSe
         kind = kinds[key] if kinds[key] is not type(None) else str
         try:
             typed[key] = kind(value)
-            if kind in (int, float) and typed[key] < 0 or isinstance(value, bool):
+            if (kind in (int, float) and typed[key] < 0) or isinstance(value, bool):
                 raise ValueError
         except (TypeError, ValueError):
             problems.append(f"{where}: {key} must be a {'number' if kind in (int, float) else 'text'}, not {value!r}")

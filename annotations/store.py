@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import ClassVar, NamedTuple
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -30,9 +31,13 @@ from sqlite_utils.migrations import Migrations
 from annotations.claims import claim_signature
 from annotations.errors import DatabaseError, EnvironmentProblem, InvalidAction, NotFound, SchemaError
 from annotations.files import SQLITE_HEADER, check_output, environment_problem, staged
+from annotations.model import LLM_MODEL_FIELD, MODEL_ANNOTATOR, Claim, Origin, Progress, SlotValue, Status, check_in
 
 MIGRATION_SET = "claimdesk"
 migrations = Migrations(MIGRATION_SET)
+# The origins the first migration allowed; m008 widened the CHECK to Origin.LLM in place. A migration
+# keeps the words it was written with, so a new workspace goes through the same steps as an old one.
+FIRST_ORIGINS = (Origin.MODEL, Origin.RULES, Origin.KB, Origin.CURATOR, Origin.IMPORT)
 
 RARE_CLAIMS = 5000  # fewer claims of a type than this, and the article list finds them from the claims
 KEY_SEP = "\x1f"  # joins the columns of a compound key in the audit log
@@ -45,8 +50,11 @@ def now() -> str:
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
+    """The tables. Their CHECK constraints are written from annotations/model.py, so a new
+    workspace takes exactly the statuses and origins the code declares; a workspace made earlier
+    keeps the constraints it was made with (the same words today: a new word needs a migration)."""
     db.executescript(
-        """
+        f"""
         CREATE TABLE documents (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL,
@@ -54,7 +62,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             text TEXT NOT NULL,
             sha256 TEXT NOT NULL UNIQUE,
             lang TEXT NOT NULL,
-            meta TEXT NOT NULL DEFAULT '{}',
+            meta TEXT NOT NULL DEFAULT '{{}}',
             published TEXT,
             source TEXT,
             imported_at TEXT NOT NULL
@@ -65,7 +73,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         CREATE TABLE document_progress (
             doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             annotator TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('in_progress', 'done')),
+            status TEXT NOT NULL {check_in('status', (Progress.IN_PROGRESS, Progress.DONE))},
             updated_at TEXT NOT NULL,
             PRIMARY KEY (doc_id, annotator)
         );
@@ -86,8 +94,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             "end" INTEGER NOT NULL,
             label TEXT NOT NULL,
             kb_id TEXT,
-            origin TEXT NOT NULL CHECK (origin IN ('model', 'rules', 'kb', 'curator', 'import')),
-            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'corrected', 'rejected', 'gold')),
+            origin TEXT NOT NULL {check_in('origin', FIRST_ORIGINS)},
+            status TEXT NOT NULL {check_in('status', Status)},
             annotator TEXT NOT NULL,
             based_on INTEGER REFERENCES spans(id),
             schema_hash TEXT REFERENCES schemas(hash),
@@ -104,8 +112,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             id TEXT PRIMARY KEY,
             doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             type TEXT NOT NULL,
-            origin TEXT NOT NULL CHECK (origin IN ('model', 'rules', 'kb', 'curator', 'import')),
-            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'corrected', 'rejected', 'gold')),
+            origin TEXT NOT NULL {check_in('origin', FIRST_ORIGINS)},
+            status TEXT NOT NULL {check_in('status', Status)},
             annotator TEXT NOT NULL,
             based_on TEXT REFERENCES claims(id),
             evidence_start INTEGER,
@@ -275,7 +283,7 @@ def m006_span_ids_never_reused(db: sqlite_utils.Database) -> None:
         q(f"CREATE INDEX {index}")
 
 
-OLD_ORIGINS = "origin IN ('model', 'rules', 'kb', 'curator', 'import')"
+OLD_ORIGINS = check_in("origin", FIRST_ORIGINS)[len("CHECK ("):-1]
 
 
 @migrations()
@@ -334,6 +342,16 @@ class ArticleQuery:
         """The words as an FTS5 query: every word must occur, as a word or the start of one."""
         words = re.findall(r"\w+", self.words)
         return " ".join(f'"{w}"*' for w in words)
+
+
+class AuditEntry(NamedTuple):
+    """One entry of the audit log, as undo and redo replay it (before and after are JSON text)."""
+
+    id: int
+    action: str
+    doc_id: int | None
+    before: str
+    after: str
 
 
 @dataclass(frozen=True)
@@ -402,7 +420,7 @@ class Store:
                     conn.execute("BEGIN IMMEDIATE")
                     break
                 except sqlite3.OperationalError as e:
-                    if "locked" not in str(e) and "busy" not in str(e) or attempt == 4:
+                    if ("locked" not in str(e) and "busy" not in str(e)) or attempt == 4:
                         raise
                     time.sleep(0.2 * (attempt + 1))
             try:
@@ -447,7 +465,7 @@ class Store:
         applied = {m.name for m in migrations.applied(self.db)} if Migrations.migrations_table in tables else set()
         if tables - {Migrations.migrations_table} and not applied:
             raise DatabaseError(f"{self.path}: this SQLite file is not a Claimdesk database (it has tables {', '.join(sorted(tables)[:5])})")
-        known = {m.name for m in migrations._migrations}
+        known = {m.name for m in migrations.pending(sqlite_utils.Database(memory=True))}  # all of them: an empty database needs each
         if applied - known:
             raise DatabaseError(
                 f"{self.path}: written by a newer version of Claimdesk (migrations {', '.join(sorted(applied - known))}); "
@@ -505,6 +523,10 @@ class Store:
         row = self.db.execute("SELECT sha256 FROM documents WHERE name = ? ORDER BY id LIMIT 1", [name]).fetchone()
         return row[0] if row else None
 
+    def document_ids(self) -> list[int]:
+        """Every document's id, in import order."""
+        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
     def document_id(self, name: str) -> int:
         row = self.db.execute("SELECT id FROM documents WHERE name = ? OR sha256 = ? ORDER BY id LIMIT 1", [name, name]).fetchone()
         if row is None:
@@ -540,12 +562,12 @@ class Store:
                          else "EXISTS (SELECT 1 FROM claims t WHERE t.doc_id = d.id AND t.type = ?)")
             params.append(query.claim_type)
         rows = self.db.execute(
-            "SELECT d.id, d.name, d.title, d.lang, coalesce(p.status, 'new'), "
-            "(SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.annotator = 'model' AND c.status = 'suggested' "
+            "SELECT d.id, d.name, d.title, d.lang, coalesce(p.status, ?), "
+            "(SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.annotator = ? AND c.status = ? "
             " AND NOT EXISTS (SELECT 1 FROM claims o WHERE o.based_on = c.id AND o.annotator = ?)) "
             "FROM documents d LEFT JOIN document_progress p ON p.doc_id = d.id AND p.annotator = ? "
             f"WHERE {' AND '.join(where)} ORDER BY d.id" + (f" LIMIT {int(limit)}" if limit else ""),
-            [annotator, annotator, *params])
+            [Progress.NEW, MODEL_ANNOTATOR, Status.SUGGESTED, annotator, annotator, *params])
         return [dict(zip(("id", "name", "title", "lang", "status", "open"), row)) for row in rows]
 
     def next_unfinished(self, annotator: str, after: int) -> int | None:
@@ -553,15 +575,15 @@ class Store:
         for low in (after, 0):
             row = self.db.execute(
                 "SELECT d.id FROM documents d LEFT JOIN document_progress p ON p.doc_id = d.id AND p.annotator = ? "
-                "WHERE d.id > ? AND d.id != ? AND coalesce(p.status, 'new') != 'done' ORDER BY d.id LIMIT 1",
-                [annotator, low, after]).fetchone()
+                "WHERE d.id > ? AND d.id != ? AND (p.status IS NULL OR p.status != ?) ORDER BY d.id LIMIT 1",
+                [annotator, low, after, Progress.DONE]).fetchone()
             if row:
                 return row[0]
         return None
 
     def progress_counts(self, annotator: str) -> tuple[int, int]:
         """(articles the curator finished, articles in the workspace)."""
-        done = self.db.execute("SELECT count(*) FROM document_progress WHERE annotator = ? AND status = 'done'", [annotator])
+        done = self.db.execute("SELECT count(*) FROM document_progress WHERE annotator = ? AND status = ?", [annotator, Progress.DONE])
         return done.fetchone()[0], self.count_documents()
 
     def languages(self) -> list[str]:
@@ -570,7 +592,7 @@ class Store:
     def finished_by(self, doc_id: int) -> list[str]:
         """The curators who marked the document done."""
         return [r[0] for r in self.db.execute(
-            "SELECT annotator FROM document_progress WHERE doc_id = ? AND status = 'done' ORDER BY annotator", [doc_id])]
+            "SELECT annotator FROM document_progress WHERE doc_id = ? AND status = ? ORDER BY annotator", [doc_id, Progress.DONE])]
 
     def document_name(self, doc_id: int) -> str:
         row = self.db.execute("SELECT name FROM documents WHERE id = ?", [doc_id]).fetchone()
@@ -578,14 +600,11 @@ class Store:
             raise NotFound(f"no document with id {doc_id}")
         return row[0]
 
-    def document_ids(self) -> list[int]:
-        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
-
     def documents_with_gold(self) -> list[tuple[int, str]]:
         """(id, name) of the documents a reviewer resolved: those holding a gold span or claim."""
         return self.db.execute(
-            "SELECT id, name FROM documents WHERE id IN (SELECT doc_id FROM spans WHERE status = 'gold' "
-            "UNION SELECT doc_id FROM claims WHERE status = 'gold') ORDER BY id").fetchall()
+            "SELECT id, name FROM documents WHERE id IN (SELECT doc_id FROM spans WHERE status = ? "
+            "UNION SELECT doc_id FROM claims WHERE status = ?) ORDER BY id", [Status.GOLD, Status.GOLD]).fetchall()
 
     def count_documents(self) -> int:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -672,7 +691,7 @@ class Store:
 
     def finished_documents(self) -> set[int]:
         """The articles someone (a curator or a reviewer) marked done."""
-        return {r[0] for r in self.db.execute("SELECT DISTINCT doc_id FROM document_progress WHERE status = 'done'")}
+        return {r[0] for r in self.db.execute("SELECT DISTINCT doc_id FROM document_progress WHERE status = ?", [Progress.DONE])}
 
     def replace_suggestions(self, doc_id: int, spans: list[dict], claims: list[dict], schema_hash: str,
                             key: str, pipeline: str) -> None:
@@ -691,20 +710,20 @@ class Store:
             old_spans, old_claims = self.spans_of(doc_id), self.claims_of(doc_id)
             decided_spans = {s["based_on"] for s in old_spans if s["based_on"] is not None}
             decided_claims = {c["based_on"] for c in old_claims if c["based_on"]}
-            taken_places = {(s["start"], s["end"]) for s in old_spans if s["annotator"] != "model" or s["id"] in decided_spans}
-            said = {_content(c) for c in old_claims if c["annotator"] != "model" or c["id"] in decided_claims}
-            q("DELETE FROM spans WHERE doc_id = ? AND annotator = 'model' AND status = 'suggested' "
-              "AND NOT EXISTS (SELECT 1 FROM spans c WHERE c.based_on = spans.id)", [doc_id])
-            q("DELETE FROM claims WHERE doc_id = ? AND annotator = 'model' AND status = 'suggested' "
-              "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.based_on = claims.id)", [doc_id])
+            taken_places = {(s["start"], s["end"]) for s in old_spans if s["annotator"] != MODEL_ANNOTATOR or s["id"] in decided_spans}
+            said = {_content(c) for c in old_claims if c["annotator"] != MODEL_ANNOTATOR or c["id"] in decided_claims}
+            q("DELETE FROM spans WHERE doc_id = ? AND annotator = ? AND status = ? "
+              "AND NOT EXISTS (SELECT 1 FROM spans c WHERE c.based_on = spans.id)", [doc_id, MODEL_ANNOTATOR, Status.SUGGESTED])
+            q("DELETE FROM claims WHERE doc_id = ? AND annotator = ? AND status = ? "
+              "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.based_on = claims.id)", [doc_id, MODEL_ANNOTATOR, Status.SUGGESTED])
             span_rows = [
                 {"doc_id": doc_id, "start": s["start"], "end": s["end"], "label": s["label"], "kb_id": s.get("kb_id"),
-                 "origin": s["origin"], "status": "suggested", "annotator": "model", "schema_hash": schema_hash,
+                 "origin": s["origin"], "status": Status.SUGGESTED, "annotator": MODEL_ANNOTATOR, "schema_hash": schema_hash,
                  "created_at": stamp, "updated_at": stamp}
                 for s in spans if (s["start"], s["end"]) not in taken_places
             ]
             self.db["spans"].insert_all(span_rows)
-            self.insert_claims([{**claim, "doc_id": doc_id, "status": "suggested", "annotator": "model",
+            self.insert_claims([{**claim, "doc_id": doc_id, "status": Status.SUGGESTED, "annotator": MODEL_ANNOTATOR,
                                   "schema_hash": schema_hash} for claim in claims if _content(claim) not in said], stamp)
             q("INSERT OR REPLACE INTO preannotated (doc_id, key, pipeline, at) VALUES (?, ?, ?, ?)", [doc_id, key, pipeline, stamp])
 
@@ -732,7 +751,7 @@ class Store:
             "LEFT JOIN preannotated p ON p.doc_id = r.doc_id WHERE r.doc_id = ?", [doc_id]).fetchone()
         if row is None:
             return None
-        return {"model": row[0], "key": row[1], "claims": json.loads(row[2]), "not_suggested": json.loads(row[3]),
+        return {LLM_MODEL_FIELD: row[0], "key": row[1], "claims": json.loads(row[2]), "not_suggested": json.loads(row[3]),
                 "at": row[4], "redo": bool(row[5])}
 
     def replace_llm_suggestions(self, doc_id: int, new_claims, run: dict, schema_hash: str) -> list[str]:
@@ -742,13 +761,14 @@ class Store:
         ids of the claims added."""
         stamp = now()
         with self.write():
-            self.db.execute("DELETE FROM claims WHERE doc_id = ? AND annotator = 'model' AND status = 'suggested' AND origin = 'llm' "
-                            "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.based_on = claims.id)", [doc_id])
+            self.db.execute("DELETE FROM claims WHERE doc_id = ? AND annotator = ? AND status = ? AND origin = ? "
+                            "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.based_on = claims.id)",
+                            [doc_id, MODEL_ANNOTATOR, Status.SUGGESTED, Origin.LLM])
             claims = new_claims(self.claims_of(doc_id))
-            ids = self.insert_claims([{**claim, "doc_id": doc_id, "origin": "llm", "status": "suggested", "annotator": "model",
+            ids = self.insert_claims([{**claim, "doc_id": doc_id, "origin": Origin.LLM, "status": Status.SUGGESTED, "annotator": MODEL_ANNOTATOR,
                                        "schema_hash": schema_hash} for claim in claims], stamp)
             self.db.execute("INSERT OR REPLACE INTO llm_runs (doc_id, model, key, claims, not_suggested, at) VALUES (?, ?, ?, ?, ?, ?)",
-                            [doc_id, run["model"], run["key"], json.dumps(run["claims"], ensure_ascii=False, allow_nan=False),
+                            [doc_id, run[LLM_MODEL_FIELD], run["key"], json.dumps(run["claims"], ensure_ascii=False, allow_nan=False),
                              json.dumps(run["not_suggested"], ensure_ascii=False, allow_nan=False), stamp])
         return ids
 
@@ -772,7 +792,7 @@ class Store:
                 "status": claim["status"], "annotator": claim["annotator"], "based_on": claim.get("based_on"),
                 "evidence_start": evidence.get("start"), "evidence_end": evidence.get("end"),
                 "confidence": claim.get("confidence"), "note": claim.get("note"), "schema_hash": claim.get("schema_hash"),
-                "model": claim.get("model"),
+                LLM_MODEL_FIELD: claim.get(LLM_MODEL_FIELD),
                 "created_at": claim.get("created_at", stamp), "updated_at": claim.get("updated_at", stamp),
             })
             slot_rows += _slot_rows(claim_id, claim["slots"])
@@ -783,9 +803,87 @@ class Store:
     def insert_claim_slots(self, claim_id: str, slots: dict) -> None:
         self.db["claim_slots"].insert_all(_slot_rows(claim_id, slots))
 
+    # -- decisions: the rows a curator's, reviewer's or bundle's action writes -------------------------
+    # Callers run these inside write() (one transaction per action, with its audit entry).
+
+    def insert_span(self, row: dict) -> int:
+        """A new span row; returns its id (never one given out before: AUTOINCREMENT)."""
+        return self.db["spans"].insert(row).last_pk
+
+    def insert_spans(self, rows: list[dict]) -> None:
+        self.db["spans"].insert_all(rows)
+
+    def update_span(self, span_id: int, **fields) -> None:
+        self.db["spans"].update(span_id, {**fields, "updated_at": fields.get("updated_at") or now()})
+
+    def delete_span(self, span_id: int) -> None:
+        self.db["spans"].delete(span_id)
+
+    def update_claim(self, claim_id: str, **fields) -> None:
+        """Change a claim's own columns (status, note, ...); its slots stay."""
+        self.db["claims"].update(claim_id, {**fields, "updated_at": fields.get("updated_at") or now()})
+
+    def replace_claim_slots(self, claim_id: str, slots: dict[str, list[SlotValue]]) -> None:
+        self.db["claim_slots"].delete_where("claim_id = ?", [claim_id])
+        self.insert_claim_slots(claim_id, slots)
+
+    def delete_claim(self, claim_id: str) -> None:
+        self.db["claims"].delete(claim_id)
+
+    def set_progress(self, doc_id: int, annotator: str, status: Progress, stamp: str | None = None) -> None:
+        self.db["document_progress"].insert(
+            {"doc_id": doc_id, "annotator": annotator, "status": status, "updated_at": stamp or now()}, replace=True)
+
+    def mark_in_progress(self, doc_id: int, annotator: str) -> None:
+        """The curator has opened the article: in progress, unless already so or done."""
+        with self.write():
+            self.db.execute("INSERT OR IGNORE INTO document_progress (doc_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)",
+                            [doc_id, annotator, Progress.IN_PROGRESS, now()])
+
+    def has_kb_entity(self, kb_id: str) -> bool:
+        """Whether a curator has added this canonical entity to the workspace."""
+        return bool(self.db["kb_entities"].count_where("kb_id = ?", [kb_id]))
+
+    def add_kb_entity(self, kb_id: str, name: str, label: str, annotator: str) -> None:
+        self.db["kb_entities"].insert({"kb_id": kb_id, "name": name, "label": label, "annotator": annotator, "created_at": now()})
+
+    def set_kb_alias(self, alias: str, kb_id: str, annotator: str) -> None:
+        self.db["kb_aliases"].insert({"alias": alias, "kb_id": kb_id, "annotator": annotator, "created_at": now()}, replace=True)
+
+    # -- the audit log ---------------------------------------------------------------------------------
+
+    def append_audit(self, annotator: str, action: str, doc_id: int | None, before: dict[str, dict], after: dict[str, dict]) -> int:
+        """One entry of the audit log: the rows an action touched ({table: {key: row or None}}) before
+        and after it. Returns the entry's id."""
+        return self.db["audit"].insert({
+            "at": now(), "annotator": annotator, "action": action, "doc_id": doc_id,
+            "item": ",".join(sorted(before)), "item_id": ",".join(str(key) for rows in before.values() for key in rows),
+            "before": json.dumps(before, ensure_ascii=False), "after": json.dumps(after, ensure_ascii=False),
+        }).last_pk
+
+    def last_undoable(self, annotator: str) -> AuditEntry | None:
+        """The annotator's latest action that is not an undo and has not been undone."""
+        row = self.db.execute(
+            "SELECT id, action, doc_id, before, after FROM audit WHERE annotator = ? AND action NOT LIKE 'undo:%' "
+            "AND undone_by IS NULL ORDER BY id DESC LIMIT 1", [annotator]).fetchone()
+        return AuditEntry(*row) if row else None
+
+    def last_redoable(self, annotator: str) -> AuditEntry | None:
+        """The annotator's latest undo not itself undone, provided they have done nothing new since."""
+        row = self.db.execute(
+            "SELECT id, action, doc_id, before, after FROM audit WHERE annotator = ? AND action LIKE 'undo:%' "
+            "AND undone_by IS NULL AND id > (SELECT coalesce(max(id), 0) FROM audit WHERE annotator = ? "
+            "AND action NOT LIKE 'undo:%' AND action NOT LIKE 'redo:%') ORDER BY id DESC LIMIT 1",
+            [annotator, annotator]).fetchone()
+        return AuditEntry(*row) if row else None
+
+    def mark_undone(self, entry_id: int, by: int) -> None:
+        """The audit entry `entry_id` was replayed (undone or redone) by the entry `by`."""
+        self.db.execute("UPDATE audit SET undone_by = ? WHERE id = ?", [by, entry_id])
+
     # -- rows as the audit log keeps them --------------------------------------------------------------
 
-    _KEYS = {"claims": ("id",), "spans": ("id",), "document_progress": ("doc_id", "annotator"),
+    _KEYS: ClassVar[dict[str, tuple[str, ...]]] = {"claims": ("id",), "spans": ("id",), "document_progress": ("doc_id", "annotator"),
              "kb_entities": ("kb_id",), "kb_aliases": ("alias", "kb_id")}
 
     def row_snapshot(self, table: str, key: str) -> dict | None:
@@ -822,20 +920,37 @@ class Store:
 
     # -- reading annotations -------------------------------------------------------------------------
 
+    def span(self, span_id: int) -> dict:
+        """A span's whole row (with doc_id); NotFound when there is none."""
+        row = next(self.db["spans"].rows_where("id = ?", [span_id]), None)
+        if row is None:
+            raise NotFound(f"no span {span_id}")
+        return row
+
+    def claim(self, claim_id: str) -> Claim:
+        """A claim, shaped as claims_of gives it, plus its doc_id; NotFound when there is none."""
+        claim = self.claims_by_id([claim_id]).get(claim_id)
+        if claim is None:
+            raise NotFound(f"no claim {claim_id}")
+        return claim
+
+    def claim_ids_of(self, doc_id: int) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT id FROM claims WHERE doc_id = ?", [doc_id])}
+
     def spans_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None) -> list[dict]:
         where, params = row_filter(statuses, annotator)
         sql = f'SELECT {", ".join(f"[{c}]" for c in SPAN_COLUMNS)} FROM spans WHERE doc_id = ?{where} ORDER BY start, "end", id'
         return [dict(zip(SPAN_COLUMNS, row)) for row in self.db.execute(sql, [doc_id, *params])]
 
     def claims_of(self, doc_id: int, statuses: tuple[str, ...] | None = None, annotator: str | None = None,
-                  types: tuple[str, ...] | None = None) -> list[dict]:
+                  types: tuple[str, ...] | None = None) -> list[Claim]:
         where, params = row_filter(statuses, annotator, types)
         slots = _slots_by_claim(self.db.execute(
             f'SELECT claim_id, {_SLOT_COLUMNS} FROM claim_slots WHERE claim_id IN (SELECT id FROM claims WHERE doc_id = ?{where}) '
             "ORDER BY claim_id, slot, position", [doc_id, *params]))
         sql = ("SELECT id, type, status, annotator, origin, evidence_start, evidence_end, confidence, based_on, note "
                f"FROM claims WHERE doc_id = ?{where} ORDER BY evidence_start, id")
-        return [_claim_dict(row, slots.get(row[0], {})) for row in self.db.execute(sql, [doc_id, *params])]
+        return [_claim_from_row(row, slots.get(row[0], {})) for row in self.db.execute(sql, [doc_id, *params])]
 
     def decided_claims(self, statuses: tuple[str, ...], chunk: int = 500) -> Iterator[tuple[str, list[dict]]]:
         """(document name, its claims with these statuses) for every document that has some, in
@@ -855,10 +970,10 @@ class Store:
                     "SELECT c.doc_id, d.name, c.id, c.type, c.status, c.annotator, c.origin, c.evidence_start, c.evidence_end, "
                     f"c.confidence, c.based_on, c.note FROM claims c JOIN documents d ON d.id = c.doc_id "
                     f"WHERE c.doc_id BETWEEN ? AND ?{claim_filter} ORDER BY c.doc_id, c.evidence_start, c.id", bounds + claim_params):
-                claims.setdefault(doc_id, (name, []))[1].append(_claim_dict(row, slots.get(row[0], {})))
+                claims.setdefault(doc_id, (name, []))[1].append(_claim_from_row(row, slots.get(row[0], {})))
             yield from claims.values()
 
-    def claims_by_id(self, claim_ids: list[str]) -> dict[str, dict]:
+    def claims_by_id(self, claim_ids: list[str]) -> dict[str, Claim]:
         """These claims, wherever they are, shaped as claims_of gives them plus their doc_id."""
         claims = {}
         for start in range(0, len(claim_ids), 500):
@@ -869,7 +984,7 @@ class Store:
             for doc_id, *row in self.db.execute(
                     "SELECT doc_id, id, type, status, annotator, origin, evidence_start, evidence_end, confidence, based_on, note "
                     f"FROM claims WHERE id IN ({marks})", batch):
-                claims[row[0]] = {**_claim_dict(row, slots.get(row[0], {})), "doc_id": doc_id}
+                claims[row[0]] = {**_claim_from_row(row, slots.get(row[0], {})), "doc_id": doc_id}
         return claims
 
     def evidence_texts(self, claim_ids: list[str]) -> dict[str, str]:
@@ -882,7 +997,55 @@ class Store:
                 f"FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(batch))})", batch).fetchall())
         return texts
 
+    # -- who finished what -----------------------------------------------------------------------
+
+    def curators(self) -> list[str]:
+        """Everyone who finished at least one article, except the pipeline and reviewers (whoever made gold)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT annotator FROM document_progress WHERE status = ? AND annotator != ? "
+            "AND annotator NOT IN (SELECT annotator FROM claims WHERE status = ? "
+            "                      UNION SELECT annotator FROM spans WHERE status = ?) ORDER BY 1",
+            [Progress.DONE, MODEL_ANNOTATOR, Status.GOLD, Status.GOLD])]
+
+    def finished_by_both(self, a: str, b: str) -> list[int]:
+        """The articles both curators marked done."""
+        return [r[0] for r in self.db.execute(
+            "SELECT doc_id FROM document_progress WHERE status = ? AND annotator = ? "
+            "INTERSECT SELECT doc_id FROM document_progress WHERE status = ? AND annotator = ? ORDER BY 1",
+            [Progress.DONE, a, Progress.DONE, b])]
+
+    def documents_to_review(self, reviewer: str) -> list[int]:
+        """Articles two or more curators (not this reviewer) finished."""
+        return [r[0] for r in self.db.execute(
+            "SELECT doc_id FROM document_progress WHERE status = ? AND annotator NOT IN (?, ?) "
+            "GROUP BY doc_id HAVING count(*) >= 2 ORDER BY doc_id", [Progress.DONE, MODEL_ANNOTATOR, reviewer])]
+
+    def next_to_review(self, reviewer: str, after: int) -> int | None:
+        """The next article to review (in list order, wrapping round) this reviewer has not marked done."""
+        for low in (after, 0):
+            row = self.db.execute(
+                "SELECT doc_id FROM document_progress WHERE status = ? AND annotator NOT IN (?, ?) AND doc_id > ? "
+                "AND doc_id != ? AND doc_id NOT IN (SELECT doc_id FROM document_progress WHERE annotator = ? AND status = ?) "
+                "GROUP BY doc_id HAVING count(*) >= 2 ORDER BY doc_id LIMIT 1",
+                [Progress.DONE, MODEL_ANNOTATOR, reviewer, low, after, reviewer, Progress.DONE]).fetchone()
+            if row:
+                return row[0]
+        return None
+
     # -- figures ---------------------------------------------------------------------------------
+
+    def claim_counts(self, statuses: tuple[str, ...] | None = None, types: tuple[str, ...] | None = None,
+                     annotator: str | None = None) -> list[tuple[str, str, str, int]]:
+        """(status, type, annotator, how many) of the claims an export with these filters writes."""
+        where, params = row_filter(statuses, annotator, types)
+        return self.db.execute(f"SELECT status, type, annotator, count(*) FROM claims WHERE 1{where} GROUP BY 1, 2, 3",
+                               params).fetchall()
+
+    def span_counts(self, statuses: tuple[str, ...] | None = None, annotator: str | None = None) -> list[tuple[str, str, str, int]]:
+        """(status, label, annotator, how many) of the spans an export with these filters writes."""
+        where, params = row_filter(statuses, annotator)
+        return self.db.execute(f"SELECT status, label, annotator, count(*) FROM spans WHERE 1{where} GROUP BY 1, 2, 3",
+                               params).fetchall()
 
     def stats(self) -> dict:
         q = self.db.execute
@@ -901,12 +1064,12 @@ class Store:
 def _content(claim: dict) -> tuple:
     """What a claim says: its signature with the names' canonical links left out."""
     return claim_signature({"type": claim["type"], "slots": {
-        slot: [{**v, "kb_id": None} for v in (values if isinstance(values, list) else [values])]
+        slot: [{**v, "kb_id": None} for v in values]
         for slot, values in claim["slots"].items()}})
 
 
-def _claim_dict(row, slots: dict) -> dict:
-    """A claims row (id, type, status, annotator, origin, evidence start and end, confidence, based_on, note)."""
+def _claim_from_row(row, slots: dict[str, list[SlotValue]]) -> Claim:
+    """A claim from its claims row (id, type, status, annotator, origin, evidence start and end, confidence, based_on, note) and slots."""
     cid, ctype, status, who, origin, es, ee, confidence, based_on, note = row
     return {"id": cid, "type": ctype, "status": status, "annotator": who, "origin": origin,
             "evidence": {"start": es, "end": ee} if es is not None else None, "confidence": confidence,
@@ -935,10 +1098,10 @@ def _slot_value(start, end, text, label, kb_id, value) -> dict:
     return item
 
 
-def _slot_rows(claim_id: str, slots: dict) -> list[dict]:
+def _slot_rows(claim_id: str, slots: dict[str, list[SlotValue]]) -> list[dict]:
     rows = []
     for slot, values in slots.items():
-        for position, value in enumerate(values if isinstance(values, list) else [values]):
+        for position, value in enumerate(values):
             rows.append({
                 "claim_id": claim_id, "slot": slot, "position": position, "start": value.get("start"),
                 "end": value.get("end"), "text": value.get("text", ""), "label": value.get("label"),

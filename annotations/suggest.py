@@ -37,7 +37,8 @@ from spacy.tokens import Doc, Token
 
 from annotations.calibration import Calibration
 from annotations.errors import SchemaError
-from annotations.schema import ANCHOR_KINDS, VALUE_KINDS, ClaimSchema, ClaimType, Slot
+from annotations.model import ANCHOR_KINDS, VALUE_KINDS, accepted_kinds
+from annotations.schema import ClaimSchema, ClaimType, Slot
 from annotations.settings import SCHEMA_DIR
 from annotations.values import LanguageValues, ValueMention, phrase_alternation
 from annotations.yamlfile import load_yaml, read_text
@@ -625,7 +626,7 @@ class Suggester:
         return [m for m in pool if lo <= m.start and m.end <= hi and not (m.start < trigger[1] and trigger[0] < m.end)]
 
     def _value_for(self, slot: Slot, sentence: Sentence, focus, used_values) -> ValueMention | None:
-        kinds = {"date": ("date", "period"), "period": ("period", "date")}.get(slot.kind, (slot.kind,))
+        kinds = accepted_kinds(slot.kind)
         # a level the change reached ("grew 59% to 2.16bn yuan in 2007") shares the change's period
         text = sentence.text
         numbers = [(v.start, v.end) for v in sentence.values if v.kind in ANCHOR_KINDS and (v.start, v.end) != focus

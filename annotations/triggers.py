@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from annotations.model import MODEL_ANNOTATOR
 from annotations.schema import ClaimSchema
 from annotations.store import Store
 
@@ -57,7 +58,7 @@ def _stop_words(lang: str) -> frozenset[str]:
         from spacy.util import get_lang_class
 
         return frozenset(get_lang_class(lang).Defaults.stop_words)
-    except Exception:  # noqa: BLE001 - a language spaCy does not know: no stop words, still a report
+    except Exception:
         return frozenset()
 
 
@@ -95,7 +96,7 @@ def suggest_triggers(store: Store, schema: ClaimSchema, min_count: int = 2, most
         for claim in decided:
             claim_type = schema.claim_types.get(claim["type"])
             evidence = claim.get("evidence")
-            if claim_type is None or claim["annotator"] == "model" or not evidence:
+            if claim_type is None or claim["annotator"] == MODEL_ANNOTATOR or not evidence:
                 continue
             start, end = evidence["start"], evidence["end"]
             sentence = text[start:end]

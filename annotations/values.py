@@ -1,6 +1,6 @@
 """Normalised values: percentages, money, counts, periods, dates and ordinals found in text.
 
-Every value keeps the text it came from and a normalised form (DESIGN.md, "Normalised values"):
+Every value keeps the text it came from and a normalised form (docs/design.md, "Normalised values"):
     {"kind": "money", "value": 223700000.0, "currency": "INR", "qualifier": "exact", "text": "Rs 22.37 crore"}
 The words (scales, qualifiers, currencies, months, relative periods) come from schemas/values.yaml,
 one block per language; this module holds only the shapes of the expressions. Nothing here raises
@@ -17,11 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from annotations.errors import SchemaError
+from annotations.model import accepted_kinds
 from annotations.settings import SCHEMA_DIR
 from annotations.yamlfile import load_yaml, read_text
 
 VALUES_FILE = SCHEMA_DIR / "values.yaml"
-KINDS_IN_ORDER = ("money", "percent", "period", "date", "count", "ordinal")
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class LanguageValues:
         self.ordinals = {str(k).lower(): int(v) for k, v in spec["ordinals"].items()}
         self.relative_of = {w.lower(): r for r, words in spec["relative"].items() for w in words}
         self.comparisons = frozenset(str(w).lower() for w in spec.get("comparisons") or [])
-        self.relative_of.update({w: "last_year" for w in self.comparisons})
+        self.relative_of.update(dict.fromkeys(self.comparisons, "last_year"))
         self.decrease = frozenset(w.lower() for w in spec.get("decrease", []))
         fiscal = phrase_alternation(spec.get("fiscal_words") or [], boundary=False)
         self.fiscal_before = re.compile(rf"{fiscal}[\s-]*$", re.IGNORECASE)
@@ -157,7 +157,7 @@ class LanguageValues:
             ("half", re.compile(rf"{year}\s*H(?P<h>[12])(?![\w])", flags)),
             # "the fourth quarter", "third-quarter profit", "Q3", "first-half": the one nearest the article's date
             ("quarter", re.compile(rf"{the}(?P<ord>{q_ord})[\s-]+{quarter}(?![\w])", flags)),
-            ("quarter", re.compile(rf"(?<![\w])Q(?P<q>[1-4])(?![\w])", flags)),
+            ("quarter", re.compile(r"(?<![\w])Q(?P<q>[1-4])(?![\w])", flags)),
             ("half", re.compile(rf"{the}(?P<ord>{h_ord})[\s-]+{half}(?![\w])", flags)),
             *self._stretch_patterns(spec, month, year, the, flags),
             ("day", re.compile(rf"(?P<month>{month})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+{year})?", flags)),
@@ -313,12 +313,10 @@ class LanguageValues:
 
     def normalise(self, kind: str, text: str, published: date | None = None) -> dict | None:
         """The normalised value of a curator-typed text for a slot of this kind, or None."""
-        mentions = [m for m in self.find(text, published) if m.kind == kind or (kind == "period" and m.kind == "date")]
-        if kind == "date" and not mentions:
-            mentions = [m for m in self.find(text, published) if m.kind == "period"]
+        mentions = [m for m in self.find(text, published) if m.kind in accepted_kinds(kind)]
         if not mentions:
             return None
-        best = max(mentions, key=lambda m: m.end - m.start)
+        best = max(mentions, key=lambda m: (m.end - m.start, m.kind == kind))
         return {**best.value, "kind": kind}
 
     # -- periods ----------------------------------------------------------------------------------
@@ -471,9 +469,6 @@ class Values:
 
     def for_language(self, lang: str) -> LanguageValues:
         return self.languages.get(lang) or self.languages["en"]
-
-    def find(self, text: str, lang: str, published: date | None = None) -> list[ValueMention]:
-        return self.for_language(lang).find(text, published)
 
     def normalise(self, kind: str, text: str, lang: str = "en", published: date | None = None) -> dict | None:
         return self.for_language(lang).normalise(kind, text, published)

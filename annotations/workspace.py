@@ -7,6 +7,8 @@ from annotations.store import Store
 
 
 def open_workspace(settings: Settings) -> Store:
+    """The one way every part of Claimdesk opens a workspace: the settings' database, with their
+    busy timeout (`load_settings(path)` for a database other than the one in force)."""
     return Store(settings.db_path, settings.busy_timeout_ms)
 
 

@@ -1,7 +1,8 @@
 """Safe YAML loading that remembers the line of every mapping key, for error messages.
 
 The loader is PyYAML's safe loader underneath (its C version, libyaml, when installed: four times
-faster, which counts at launch): tags such as !!python/object are refused, nothing is executed. Duplicate keys, which plain YAML silently collapses, are reported.
+faster, which counts at launch): tags such as !!python/object are refused, nothing is executed.
+Duplicate keys, which plain YAML silently collapses, are reported.
 """
 
 from __future__ import annotations

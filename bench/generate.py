@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotations.store import Store, now  # noqa: E402
+from annotations.store import Store, now
 
 COMPANIES = ["Xiaomi", "Samsung", "Apple", "Oppo", "Vivo", "Realme", "Huawei", "Lenovo", "Tencent", "ByteDance",
              "Alibaba", "Spotify", "Uber", "BYD", "Tesla", "Nvidia", "Sony", "Netflix", "Meituan", "Flipkart"]

@@ -3,7 +3,7 @@
 Run by hand: .venv/bin/python bench/gui.py [--switches 40]
 Offscreen unless QT_QPA_PLATFORM says otherwise. A switch is showing another article with its
 highlights and claims, including the paint. The large article is generated: 50,000 words with
-5,000 highlighted spans. Bars (DESIGN.md): median 50 ms for a seed article, 300 ms for the large
+5,000 highlighted spans. Bars (the product's quality bars): median 50 ms for a seed article, 300 ms for the large
 one; usable within 1.5 s of launch.
 """
 
@@ -86,7 +86,7 @@ def main() -> None:
     print(f"window usable after launch: {usable * 1000:7.0f} ms   (bar: 1500 ms; from the interpreter's first line)")
     for name, times, bar in (("seed article", seed_times, 50), (f"large article ({words} words, {len(spans)} spans)", large_times, 300)):
         ordered = sorted(times)
-        p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
         print(f"switch to {name}: median {statistics.median(times) * 1000:6.1f} ms, p95 {p95 * 1000:6.1f} ms (bar: median {bar} ms)")
 
 

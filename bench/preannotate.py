@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotations.ingest import make_document  # noqa: E402
-from annotations.preannotate import Annotator, preannotate  # noqa: E402
-from annotations.settings import SEEDS_DIR, load_settings  # noqa: E402
-from annotations.store import Store  # noqa: E402
+from annotations.ingest import make_document
+from annotations.preannotate import Preannotator, preannotate
+from annotations.settings import SEEDS_DIR, load_settings
+from annotations.store import Store
 
 
 def main() -> None:
@@ -32,7 +32,7 @@ def main() -> None:
         db = Path(tmp) / "bench.db"
         with Store(db) as store:
             store.add_documents([make_document(t, f"doc{i}", "bench", lang="en") for i, t in enumerate(texts)])
-            annotator = Annotator.from_settings(load_settings(db), store)
+            annotator = Preannotator.from_settings(load_settings(db), store)
             nlp = annotator.pipeline("en").nlp
             list(nlp.pipe(texts[:8]))  # warm up
             raw, ours = [], []

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotations.corpus import load_corpus  # noqa: E402
-from annotations.evaluate import match_suggestions, as_fact, score  # noqa: E402
+from annotations.corpus import load_corpus
+from annotations.evaluate import as_fact, match_suggestions, score
 
 
 def show(fact) -> str:

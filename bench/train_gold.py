@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from annotations.corpus import corpus_documents  # noqa: E402
 from annotations.ingest import import_paths  # noqa: E402
 from annotations.kb import KnowledgeBase  # noqa: E402
-from annotations.preannotate import Annotator, preannotate  # noqa: E402
+from annotations.preannotate import Preannotator, preannotate  # noqa: E402
 from annotations.schema import load_claim_schema, load_entity_file  # noqa: E402
 from annotations.settings import SEEDS_DIR, load_settings  # noqa: E402
 from annotations.store import Store, now  # noqa: E402
@@ -72,7 +72,7 @@ def main_(argv=None) -> int:
     with Store(args.db) as store:
         import_paths(store, [SEEDS_DIR])
         store.add_documents(corpus_documents(DEV))
-        preannotate(store, Annotator.from_settings(settings, store))
+        preannotate(store, Preannotator.from_settings(settings, store))
         wanted: dict[str, dict[str, tuple[str, ...]]] = {}
         for path in GOLD:
             for line in path.read_text(encoding="utf-8").splitlines():

@@ -22,11 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 @lru_cache(maxsize=1)
-def annotator():
-    from annotations.preannotate import Annotator
+def preannotator():
+    from annotations.preannotate import Preannotator
     from annotations.settings import load_settings
 
-    return Annotator.from_settings(load_settings())
+    return Preannotator.from_settings(load_settings())
 
 
 def annotate_partition(lines: list[str]) -> list[str]:
@@ -47,7 +47,7 @@ def annotate_partition(lines: list[str]) -> list[str]:
             print(f"skipped a line: {e}", file=sys.stderr)
     for document in documents:
         document["name"] = document["name"] or document["sha256"][:16]
-    return [json.dumps(record, ensure_ascii=False) for record in bundle_records(annotator(), documents)]
+    return [json.dumps(record, ensure_ascii=False) for record in bundle_records(preannotator(), documents)]
 
 
 def run(source: str, out: str, workers: int = 2, blocksize: str | int = "4MB") -> list[str]:

@@ -23,20 +23,19 @@ from PySide6.QtWidgets import (
 
 from annotations.curation import Curation
 from annotations.errors import ClaimdeskError
-from annotations.schema import VALUE_KINDS, Slot
+from annotations.model import VALUE_KINDS, VALUE_LABEL_KINDS, Status, label_fits_slot
+from annotations.schema import Slot
 from annotations.store import Document
 
 SpanRole = Qt.ItemDataRole.UserRole
-VALUE_LABEL_KINDS = {"MONEY": "money", "PERCENT": "percent", "CARDINAL": "count", "QUANTITY": "count", "DATE": "period", "ORDINAL": "ordinal"}
 
 
 def candidate_spans(slot: Slot, doc: Document, spans: list[dict], near: int) -> list[dict]:
     """The article's spans that could fill a slot, nearest to `near` (the evidence) first."""
     if slot.kind == "entity":
-        fitting = [s for s in spans if s["status"] != "rejected" and slot.accepts_label(s["label"]) and s["label"] not in VALUE_LABEL_KINDS]
+        fitting = [s for s in spans if s["status"] != Status.REJECTED and slot.accepts_label(s["label"]) and s["label"] not in VALUE_LABEL_KINDS]
     elif slot.kind in VALUE_KINDS:
-        kinds = {"date": ("period",), "period": ("period",)}.get(slot.kind, (slot.kind,))
-        fitting = [s for s in spans if s["status"] != "rejected" and VALUE_LABEL_KINDS.get(s["label"]) in kinds]
+        fitting = [s for s in spans if s["status"] != Status.REJECTED and label_fits_slot(s["label"], slot.kind)]
     else:
         return []
     seen, unique = set(), []

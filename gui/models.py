@@ -5,13 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from annotations.model import MODEL_ANNOTATOR, Origin, Progress, Status
 from annotations.schema import ClaimType
 from annotations.store import ArticleQuery, Store
 
 IdRole = Qt.ItemDataRole.UserRole + 1
-STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●"}
-CLAIM_MARK = {"suggested": "?", "accepted": "✓", "corrected": "✎", "rejected": "✗", "gold": "★"}
-CLAIM_COLOR = {"suggested": "#555555", "accepted": "#1b7f3b", "corrected": "#1f5fae", "rejected": "#9a9a9a", "gold": "#8a6d00"}
+STATUS_MARK = {Progress.NEW: "○", Progress.IN_PROGRESS: "◐", Progress.DONE: "●"}
+# a mark and a colour for every status the core declares (tests/test_vocabulary.py checks none is missing)
+CLAIM_MARK = {Status.SUGGESTED: "?", Status.ACCEPTED: "✓", Status.CORRECTED: "✎", Status.REJECTED: "✗", Status.GOLD: "★"}
+CLAIM_COLOR = {Status.SUGGESTED: "#555555", Status.ACCEPTED: "#1b7f3b", Status.CORRECTED: "#1f5fae", Status.REJECTED: "#9a9a9a",
+               Status.GOLD: "#8a6d00"}
 
 
 class DocumentListModel(QAbstractListModel):
@@ -124,10 +127,10 @@ class ClaimListModel(QAbstractListModel):
             line += "\n    ⚠ " + "; ".join(claim["problems"]) if claim["problems"] else ""
             return line + ("\n    ℹ " + "; ".join(claim["notices"]) if claim.get("notices") else "")
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#b00020") if claim["problems"] and claim["status"] != "rejected" else QColor(CLAIM_COLOR[claim["status"]])
+            return QColor("#b00020") if claim["problems"] and claim["status"] != Status.REJECTED else QColor(CLAIM_COLOR[claim["status"]])
         if role == Qt.ItemDataRole.ToolTipRole:
-            who = ("suggested by the LLM" if claim["origin"] == "llm" else "suggested by the pipeline") if claim["annotator"] == "model" \
-                else f"{claim['status']} by {claim['annotator']}"
+            who = ("suggested by the LLM" if claim["origin"] == Origin.LLM else "suggested by the pipeline") \
+                if claim["annotator"] == MODEL_ANNOTATOR else f"{claim['status']} by {claim['annotator']}"
             return f"{claim['type']} — {who}"
         if role == IdRole:
             return claim["id"]

@@ -205,11 +205,13 @@ class ReviewWindow(QMainWindow):
         (the first CONFLICT_LINES of them; a big workspace can have thousands)."""
         self.across.clear()
         if not conflicts:
-            self.across.addItem("No fact has different values in different articles: every claim of the same type, "
-                                "subject, market and period that curators or reviewers decided agrees.")
+            self.across.addItem("No fact has different values in different articles: every claim about the same fact "
+                                "(its type and the slots claims.yaml names as its identity) that curators or reviewers decided agrees.")
         for conflict in conflicts:
             claims = conflict["claims"]
-            lines = [f"{conflict['type']} of {conflict['subject']} ({conflict['market'] or 'any market'}, {conflict['period'] or 'no period'}):"]
+            first, *rest = conflict["identity"].items()
+            about = ", ".join(str(value) if value is not None else f"no {slot}" for slot, value in rest)
+            lines = [f"{conflict['type']} of {first[1]}" + (f" ({about})" if rest else "") + ":"]
             lines += [f"   {c['value']} in {c['doc']} ({c['annotator']}): “{c['evidence'].strip()}”" for c in claims[:CONFLICT_LINES]]
             if len(claims) > CONFLICT_LINES:
                 lines.append(f"   … and {len(claims) - CONFLICT_LINES} more in {len({c['doc'] for c in claims[CONFLICT_LINES:]})} articles")

@@ -45,7 +45,7 @@ class PreannotateWorker(QThread):
         self.settings = settings
 
     def run(self) -> None:
-        from annotations.preannotate import Annotator, preannotate
+        from annotations.preannotate import Preannotator, preannotate
         from annotations.workspace import add_seeds_if_empty, open_workspace
 
         try:
@@ -53,7 +53,7 @@ class PreannotateWorker(QThread):
                 added = add_seeds_if_empty(store)
                 if added:
                     self.imported.emit(added)
-                report = preannotate(store, Annotator.from_settings(self.settings, store), stop=self.isInterruptionRequested,
+                report = preannotate(store, Preannotator.from_settings(self.settings, store), stop=self.isInterruptionRequested,
                                      announce=self.planned.emit)
         except Exception as e:  # a worker that dies silently leaves the status bar on "Loading…"
             self.failed.emit(failure(e))
@@ -74,10 +74,11 @@ class ConflictsWorker(QThread):
 
     def run(self) -> None:
         from annotations.review import cross_document_conflicts
-        from annotations.store import Store
+        from annotations.settings import load_settings
+        from annotations.workspace import open_workspace
 
         try:
-            with Store(self.path) as store:
+            with open_workspace(load_settings(self.path)) as store:
                 conflicts = cross_document_conflicts(store, self.schema, stop=self.isInterruptionRequested)
         except Exception as e:
             self.failed.emit(failure(e))

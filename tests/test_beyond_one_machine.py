@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from annotations.claims import claim_signature
+from annotations.model import MODEL_ANNOTATOR, as_list
 from annotations.store import Store
 from tests.conftest import ROOT, SEEDS, run_cli
 
@@ -28,12 +30,18 @@ def test_preannotate_file_gives_the_same_suggestions_as_the_workspace(corpus, tm
     assert [r["name"] for r in records] == [p.stem for p in sorted(SEEDS.glob("*.txt"))]
     assert all(c["status"] == "suggested" and c["annotator"] == "model" for r in records for c in r["claims"])
     with Store(preannotated_template) as store:
-        expected = {store.document(d).sha256: len(store.claims_of(d, annotator="model")) for d in store.document_ids()}
-    assert {r["sha256"]: len(r["claims"]) for r in records} == expected
+        expected = {store.document(d).sha256: (sorted(claim_signature(c) for c in store.claims_of(d, annotator=MODEL_ANNOTATOR)),
+                                               sorted((s["start"], s["end"], s["label"], s["kb_id"]) for s in store.spans_of(d)))
+                    for d, _ in store.document_languages()}
+    bundled = {r["sha256"]: (sorted(claim_signature({"type": c["type"], "slots": {name: as_list(v) for name, v in c["slots"].items()}})
+                                    for c in r["claims"]),
+                             sorted((s["start"], s["end"], s["label"], s["kb_id"]) for s in r["spans"])) for r in records}
+    assert bundled == expected and all(claims for claims, _ in expected.values())
     fresh = tmp_path / "fresh.db"
     assert run_cli("import-annotations", "--db", fresh, out) == 0
     with Store(fresh) as store:
-        assert store.count_documents() == 5 and store.stats()["claims_by_status"] == {"suggested": sum(expected.values())}
+        assert store.count_documents() == 5
+        assert store.stats()["claims_by_status"] == {"suggested": sum(len(claims) for claims, _ in expected.values())}
 
 
 def test_dask_partitions_produce_bundles_that_import(corpus, tmp_path):

@@ -1,22 +1,21 @@
-"""A curator's decisions through the core (annotations.curation), on real pre-annotated seeds."""
+"""A curator's decisions through the core (annotations.curation), on the seeds with hand-written
+suggestions (tests/conftest.py, write_suggestions): no spaCy model is needed."""
 
 import pytest
 
 from annotations.claims import claim_signature
 from annotations.curation import Curation, snap_to_tokens
 from annotations.errors import InvalidAction
-from annotations.preannotate import Annotator
+from annotations.preannotate import Preannotator
 from annotations.settings import load_settings
 from annotations.store import Store
-
-pytestmark = pytest.mark.model
-DOC = "000_0757fb7f7850cbb7"
+from tests.conftest import DOC
 
 
 @pytest.fixture
-def desk(seeded_db):
-    store = Store(seeded_db)
-    yield Curation.open(load_settings(seeded_db), store, "ana"), store, store.document_id(DOC)
+def desk(suggested_db):
+    store = Store(suggested_db)
+    yield Curation.open(load_settings(suggested_db), store, "ana"), store, store.document_id(DOC)
     store.close()
 
 
@@ -28,7 +27,7 @@ def test_confirming_a_suggestion_stores_the_curators_own_row(desk):
     curation, store, doc_id = desk
     suggestion = market_share(curation, doc_id)
     change = curation.confirm_claim(suggestion["id"])
-    [mine] = [c for c in store.claims_of(doc_id, annotator="ana")]
+    [mine] = store.claims_of(doc_id, annotator="ana")
     assert change.claims == {mine["id"]}
     assert (mine["status"], mine["based_on"]) == ("accepted", suggestion["id"])
     assert claim_signature(mine) == claim_signature(suggestion)
@@ -104,7 +103,7 @@ def test_span_decisions_and_a_link_that_the_next_preannotation_uses(desk):
     assert (mine["label"], mine["status"], mine["annotator"]) == ("NORP", "corrected", "ana")
     bytes_span = next(s for s in curation.spans(doc_id) if doc.text[s["start"]:s["end"]] == "bytebeats")
     curation.link_span(bytes_span["id"], "bytedance")
-    assert Annotator.from_settings(load_settings(store.path), store).kb.aliases()["bytebeats"] == "bytedance"
+    assert Preannotator.from_settings(load_settings(store.path), store).kb.aliases()["bytebeats"] == "bytedance"
 
 
 def test_undo_and_redo_walk_the_audit_log_exactly(desk):

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import spacy
 from seqeval.metrics.sequence_labeling import get_entities
 from spacy.tokens import DocBin
@@ -15,8 +14,6 @@ from spacy.tokens import DocBin
 from annotations.entities import non_overlapping
 from annotations.store import Store
 from tests.conftest import DOC, DOC2, run_cli
-
-pytestmark = pytest.mark.model
 
 
 def export(db, fmt, out, status="gold"):
@@ -74,8 +71,9 @@ def test_spacy_docbin_holds_the_gold_entities_and_claims_and_trains(reviewed_db,
 
 
 def test_a_big_spacy_export_is_a_folder_of_parts_that_spacy_reads_as_it_is(reviewed_db, tmp_path, monkeypatch, capsys):
-    import annotations.docbin
     from spacy.training import Corpus
+
+    import annotations.docbin
 
     single = export(reviewed_db, "spacy", tmp_path / "gold.spacy")
     nlp = spacy.blank("en")
@@ -170,7 +168,7 @@ def test_brat_standoff_reads_back_with_exact_offsets(reviewed_db, tmp_path):
     assert "[events]" in (folder / "annotation.conf").read_text(encoding="utf-8")
     text, spans, events, notes = read_brat(folder, DOC)
     assert text == records[DOC]["text"]
-    for label, pieces, shown in spans.values():
+    for _label, pieces, shown in spans.values():
         assert " ".join(text[a:b] for a, b in pieces) == shown
     assert len(events) == len(records[DOC]["claims"])
     share = next(e for e in events.values() if e[0][0] == "market_share")
@@ -216,10 +214,10 @@ def test_brat_events_point_at_the_entities_and_read_back_whole_with_bratly(revie
     assert served  # the seed's subjects are spans: their T lines serve as the arguments
 
 
-def test_an_export_that_matches_nothing_says_which_filter(seeded_db, tmp_path, capsys):
+def test_an_export_that_matches_nothing_says_which_filter(suggested_db, tmp_path, capsys):
     assert run_cli("export", "--db", tmp_path / "empty.db", "--status", "all", "--out", tmp_path / "e.jsonl") == 0
     assert "the workspace has no spans or claims yet" in capsys.readouterr().err
-    assert run_cli("export", "--db", seeded_db, "--status", "gold", "--annotator", "nobody", "--out", tmp_path / "n.jsonl") == 0
+    assert run_cli("export", "--db", suggested_db, "--status", "gold", "--annotator", "nobody", "--out", tmp_path / "n.jsonl") == 0
     assert "nothing matches --status gold --annotator nobody; try --status all" in capsys.readouterr().err
     assert (tmp_path / "n.jsonl").read_text(encoding="utf-8") == ""
 

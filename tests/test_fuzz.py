@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from annotations.bundles import record_problems
 from annotations.errors import InputRefused, SchemaError
-from annotations.ingest import _read_jsonl, decode, make_document
+from annotations.ingest import _read_jsonl, decode, make_document, normalise_text
 from annotations.schema import load_claim_schema, parse_claim_schema, parse_entity_file
 from annotations.settings import SCHEMA_DIR
 from gui.positions import TextPositions
@@ -45,9 +45,22 @@ def test_any_bytes_become_a_document_or_a_named_refusal(data):
 @given(st.lists(st.one_of(st.binary(max_size=80), st.builds(lambda t: json.dumps({"text": t}).encode(), st.text(max_size=80))),
                 max_size=6))
 def test_jsonl_lines_each_become_a_document_or_a_refusal(lines):
+    """Each line that is not blank gives one item, in order: a document holding the line's text, or
+    a refusal naming the line."""
     data = b"\n".join(lines)
-    for item in _read_jsonl(Path("fuzz.jsonl"), io.BytesIO(data), "en", None):
-        assert isinstance(item, (dict, InputRefused))
+    items = list(_read_jsonl(Path("fuzz.jsonl"), io.BytesIO(data), "en", None))
+    physical = data.split(b"\n")
+    physical[0] = physical[0].removeprefix(b"\xef\xbb\xbf")
+    wanted = [(number, raw) for number, raw in enumerate(physical, 1) if raw.strip()]
+    if not wanted:
+        assert [(i.source, i.reason) for i in items] == [("fuzz.jsonl", "the file is empty")]
+        return
+    assert len(items) == len(wanted)
+    for (number, raw), item in zip(wanted, items):
+        if isinstance(item, InputRefused):
+            assert item.source == f"fuzz.jsonl:line {number}" and item.reason
+        else:
+            assert item["text"] == normalise_text(json.loads(raw)["text"])
 
 
 @MANY
@@ -70,5 +83,12 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size
 @given(st.fixed_dictionaries({"text": st.text(max_size=40), "spans": st.lists(JSON, max_size=3), "claims": st.lists(JSON, max_size=3)},
                              optional={"sha256": st.text(max_size=5), "name": JSON}))
 def test_any_bundle_record_gets_problems_not_a_crash(record):
+    """Problems each name the line; a record with none is one the store can take: every span lies
+    within the text and says the words at its offsets."""
     problems = record_problems(record, SCHEMA, "line 1")
-    assert isinstance(problems, list)
+    assert all(problem.startswith("line 1") for problem in problems)
+    if not problems:
+        text = record["text"]
+        for span in record["spans"]:
+            assert 0 <= span["start"] < span["end"] <= len(text)
+            assert span.get("text", text[span["start"]:span["end"]]) == text[span["start"]:span["end"]]

@@ -26,8 +26,8 @@ def make_window(qtbot, path, name="ana"):
 
 
 @pytest.fixture
-def window(qtbot, seeded_db):
-    win = make_window(qtbot, seeded_db)
+def window(qtbot, suggested_db):
+    win = make_window(qtbot, suggested_db)
     win.open_document(win.store.document_id(DOC))
     yield win
     win.store.close()
@@ -94,7 +94,7 @@ def test_html_in_an_article_is_shown_as_characters(window, tmp_path):
     assert window.article_view.toPlainText() == 'Xiaomi <b>grew</b> <img src="x.png">.'
 
 
-def test_a_curators_session_is_all_stored_and_survives_reopening(window, qtbot, seeded_db):
+def test_a_curators_session_is_all_stored_and_survives_reopening(window, qtbot, suggested_db):
     doc = window.doc
     # J twice, then Enter confirms that claim and moves on
     press(qtbot, window, Qt.Key.Key_J)
@@ -154,7 +154,7 @@ def test_a_curators_session_is_all_stored_and_survives_reopening(window, qtbot, 
     assert window.doc.id != doc.id and "1 of 5 articles done" in window.status.text()
     window.store.close()  # what a kill leaves: every decision was committed when it was made
 
-    with Store(seeded_db) as store:
+    with Store(suggested_db) as store:
         mine = {c["id"]: c for c in store.claims_of(doc.id, annotator="ana")}
         spans = store.spans_of(doc.id, annotator="ana")
         progress = store.list_documents("ana", [doc.id])[0]["status"]
@@ -261,14 +261,19 @@ def test_the_qt_binding_keeps_none_alive(qtbot):
 def test_closing_during_preannotation_stops_it_cleanly(qtbot, db_path):
     window = make_window(qtbot, db_path)
     window.start_preannotation(load_settings(db_path))
-    qtbot.waitSignal(window.worker.imported, timeout=60_000).wait() if window.documents.rowCount() == 0 else None
+
+    def preannotated() -> int:
+        with Store(db_path) as store:
+            return store.db.execute("SELECT count(*) FROM preannotated").fetchone()[0]
+
+    qtbot.waitUntil(lambda: preannotated() > 0, timeout=120_000)  # closed while it works, not before it began
     window.close()  # asks the worker to stop between documents and waits for it
     assert not window.worker.isRunning()
     with Store(db_path) as store:
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         done = {r[0] for r in store.db.execute("SELECT doc_id FROM preannotated")}
         with_claims = {r[0] for r in store.db.execute("SELECT DISTINCT doc_id FROM claims")}
-        assert with_claims <= done  # no document half pre-annotated
+        assert done and with_claims <= done  # something was pre-annotated, and no document by half
     window.store.close()
 
 
@@ -316,7 +321,7 @@ def test_the_span_menu_adds_a_party_and_takes_it_out_again(window, qtbot):
 
     def choose(entry):
         window.article_view.span_clicked.emit(bytebeats, window.mapToGlobal(window.rect().center()))
-        actions = [a for a in window.span_menu.actions()] + [
+        actions = list(window.span_menu.actions()) + [
             a for a in window.span_menu.actions() if a.menu() for a in a.menu().actions()]
         next(a for a in actions if a.text() == entry).trigger()
         window.span_menu.close()
@@ -411,7 +416,7 @@ def test_a_worker_that_dies_says_so_instead_of_loading_for_ever(window, qtbot, m
     def broken(*args, **kwargs):
         raise MemoryError("the model does not fit")
 
-    monkeypatch.setattr(preannotate.Annotator, "from_settings", broken)
+    monkeypatch.setattr(preannotate.Preannotator, "from_settings", broken)
     window.start_preannotation(load_settings(window.store.path))
     with qtbot.waitSignal(window.worker.failed, timeout=60_000):
         pass
@@ -420,16 +425,16 @@ def test_a_worker_that_dies_says_so_instead_of_loading_for_ever(window, qtbot, m
     assert "MemoryError: the model does not fit" in window.statusBar().currentMessage()
 
 
-def test_a_read_only_workspace_opens_with_a_banner_and_stores_nothing(qtbot, seeded_db, monkeypatch):
+def test_a_read_only_workspace_opens_with_a_banner_and_stores_nothing(qtbot, suggested_db, monkeypatch):
     from annotations.store import os as store_os
 
     real_access = store_os.access
     # as root every file is writable; this is what a curator without write permission gets
     monkeypatch.setattr(store_os, "access", lambda path, mode: False if mode == store_os.W_OK else real_access(path, mode))
-    window = make_window(qtbot, seeded_db)
+    window = make_window(qtbot, suggested_db)
     window.open_document(window.store.document_id(DOC))
     banner = next(label for label in window.findChildren(QLabel) if label.text().startswith("Read-only"))
-    assert banner.isVisible() and str(seeded_db) in banner.text()
+    assert banner.isVisible() and str(suggested_db) in banner.text()
     reactivate(qtbot, window)
     press(qtbot, window, Qt.Key.Key_X)
     assert "Not stored (rejecting the claim)" in window.statusBar().currentMessage()

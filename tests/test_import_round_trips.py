@@ -96,7 +96,7 @@ def test_xmi_export_reads_back_with_cassis_at_the_same_offsets_and_imports_back_
                                     for v in slot_values(values) if v["start"] is not None) for c in record["claims"]}
         assert got == expected
         slots_seen += sum(map(len, got.values()))
-    assert slots_seen > 100
+    assert slots_seen > 50  # a real round trip, not an empty one
 
     fresh = tmp_path / "fresh.db"
     assert run_cli("import-annotations", "--db", fresh, "--from", "xmi", out) == 0, capsys.readouterr().err

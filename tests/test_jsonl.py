@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,12 +78,12 @@ def test_the_lines_sqlite_builds_equal_the_python_records(works, tmp_path_factor
         assert list(document_records(store, KB, SCHEMA)) == python_records(store)
 
 
-def test_an_export_shows_one_moment_while_curators_go_on(seeded_db, tmp_path, monkeypatch):
+def test_an_export_shows_one_moment_while_curators_go_on(suggested_db, tmp_path, monkeypatch):
     """A curator confirms a claim on a later article while the export is half-way: the file and its
     card both show the workspace as it was when the export began."""
     monkeypatch.setattr(jsonl, "DOCUMENTS_PER_QUERY", 1)  # a query per article, as in a big workspace
-    with Store(seeded_db) as store, Store(seeded_db) as curator_store:
-        curation = Curation.open(load_settings(seeded_db), curator_store, "ana")
+    with Store(suggested_db) as store, Store(suggested_db) as curator_store:
+        curation = Curation.open(load_settings(suggested_db), curator_store, "ana")
         later = curator_store.document_id(DOC2)
         claim = curation.claims(later)[0]
         before = python_records(store)
@@ -105,7 +104,7 @@ def test_an_export_shows_one_moment_while_curators_go_on(seeded_db, tmp_path, mo
         assert "ana" not in card["annotators"]
 
 
-def test_a_sqlite_without_json_functions_is_named_not_a_traceback(seeded_db, monkeypatch):
+def test_a_sqlite_without_json_functions_is_named_not_a_traceback(suggested_db, monkeypatch):
     class WithoutJson:  # what an SQLite older than 3.38, built without JSON1, answers
         def __init__(self, conn):
             self.conn = conn
@@ -115,7 +114,7 @@ def test_a_sqlite_without_json_functions_is_named_not_a_traceback(seeded_db, mon
                 raise sqlite3.OperationalError("no such function: json_object")
             return self.conn.execute(sql, *args)
 
-    with Store(seeded_db) as store:
+    with Store(suggested_db) as store:
         monkeypatch.setattr(store.db, "conn", WithoutJson(store.db.conn))
         with pytest.raises(EnvironmentProblem, match="exports need SQLite's JSON functions"):
             list(jsonl.lines(store, KB, SCHEMA))

@@ -7,7 +7,7 @@ import pytest
 
 from annotations.errors import SchemaError
 from annotations.ingest import import_paths
-from annotations.preannotate import Annotator, consistent_names, preannotate
+from annotations.preannotate import Preannotator, consistent_names, preannotate
 from annotations.settings import Settings, load_settings
 from annotations.store import Store
 from tests.conftest import ROOT, SEEDS, run_cli
@@ -20,7 +20,7 @@ def seeded(tmp_path_factory):
     path = tmp_path_factory.mktemp("pre") / "seeds.db"
     with Store(path) as store:
         import_paths(store, [SEEDS])
-        annotator = Annotator.from_settings(load_settings(path), store)
+        annotator = Preannotator.from_settings(load_settings(path), store)
         report = preannotate(store, annotator)
     return path, annotator, report
 
@@ -130,7 +130,7 @@ def test_a_name_keeps_one_label_throughout_an_article(tmp_path):
     path = tmp_path / "w.db"
     with Store(path) as store:
         import_paths(store, [ROOT / "tests/data/heldout/h3_funding.txt"])
-        preannotate(store, Annotator.from_settings(load_settings(path), store))
+        preannotate(store, Preannotator.from_settings(load_settings(path), store))
         doc = store.document(store.document_ids()[0])
         spans = [s for s in store.spans_of(doc.id) if doc.text[s["start"]:s["end"]] == "Mistral AI"]
     assert len(spans) == doc.text.count("Mistral AI")
@@ -151,7 +151,7 @@ def test_rerun_is_idempotent_and_keeps_curator_decisions(tmp_path):
     path = tmp_path / "w.db"
     with Store(path) as store:
         import_paths(store, [SEEDS / "002_9324ed07dc731aed.txt"])
-        annotator = Annotator.from_settings(load_settings(path), store)
+        annotator = Preannotator.from_settings(load_settings(path), store)
         preannotate(store, annotator)
         before = store.stats()
         doc_id = store.document_ids()[0]
@@ -185,7 +185,7 @@ def test_a_claim_type_added_to_the_yaml_gets_suggestions(tmp_path):
     with Store(db) as store:
         import_paths(store, [article], lang="en")
         settings = Settings(db_path=db, claims_schema=schema)
-        preannotate(store, Annotator.from_settings(settings, store))
+        preannotate(store, Preannotator.from_settings(settings, store))
         found = [c for c in store.claims_of(store.document_ids()[0]) if c["type"] == "store_opening"]
     assert len(found) == 1
     assert found[0]["slots"]["company"][0]["kb_id"] == "apple"
@@ -197,7 +197,7 @@ def test_a_broken_schema_stops_before_anything_runs(tmp_path, capsys):
     schema = tmp_path / "claims.yaml"
     schema.write_text((ROOT / "schemas/claims.yaml").read_text().replace("kind: percent", "kind: percnt", 1))
     with pytest.raises(SchemaError, match="unknown kind 'percnt'"):
-        Annotator.from_settings(Settings(claims_schema=schema))
+        Preannotator.from_settings(Settings(claims_schema=schema))
 
 
 def test_export_jsonl_follows_the_contract(seeded, tmp_path, capsys):
@@ -232,7 +232,7 @@ def test_an_article_longer_than_spacy_takes_is_preannotated_in_pieces_with_its_o
     db = tmp_path / "w.db"
     with Store(db) as store:
         import_paths(store, [article], lang="nl")
-        report = preannotate(store, Annotator.from_settings(load_settings(db), store))
+        report = preannotate(store, Preannotator.from_settings(load_settings(db), store))
         doc_id = store.document_ids()[0]
         spans = store.spans_of(doc_id)
         claims = store.claims_of(doc_id)
@@ -249,14 +249,14 @@ def test_one_article_that_fails_is_named_and_the_others_are_preannotated(tmp_pat
         (tmp_path / f"{name}.txt").write_text(words, encoding="utf-8")
     db = tmp_path / "w.db"
     assert run_cli("import", tmp_path, "--db", db, "--lang", "en") == 0
-    original = Annotator.annotate
+    original = Preannotator.annotate
 
     def breaks_on_apple(self, doc, lang, published):
         if doc.text.startswith("Apple"):
             raise RuntimeError("a bug")
         return original(self, doc, lang, published)
 
-    monkeypatch.setattr(Annotator, "annotate", breaks_on_apple)
+    monkeypatch.setattr(Preannotator, "annotate", breaks_on_apple)
     capsys.readouterr()
     assert run_cli("preannotate", "--db", db) == 1
     err = capsys.readouterr().err
@@ -300,7 +300,7 @@ def test_rerunning_after_curators_worked_changes_nothing_they_decided_nor_finish
         mine, finished, suggested = rows(doc_id, "ana"), rows(finished_id, "%"), rows(finished_id, "model")
 
         for _ in range(2):
-            report = preannotate(store, Annotator.from_settings(settings, store))
+            report = preannotate(store, Preannotator.from_settings(settings, store))
             reopened = [c for c in ana.claims(doc_id) if c["status"] == "suggested"]
             assert not [c for c in reopened if content(c) in decided]
             my_places = {(s["start"], s["end"]) for s in ana.spans(doc_id) if s["annotator"] == "ana"}
@@ -308,7 +308,7 @@ def test_rerunning_after_curators_worked_changes_nothing_they_decided_nor_finish
             assert rows(doc_id, "ana") == mine and rows(finished_id, "%") == finished
         assert report["finished"] == 1
 
-        report = preannotate(store, Annotator.from_settings(settings, store), include_done=True)
+        report = preannotate(store, Preannotator.from_settings(settings, store), include_done=True)
         assert report["documents"] == 1 and rows(finished_id, "model") != suggested  # asked: the finished article is redone
 
 
@@ -319,7 +319,7 @@ def preannotated_article(tmp_path, text: str):
     db = tmp_path / "w.db"
     with Store(db) as store:
         import_paths(store, [article], lang="en")
-        preannotate(store, Annotator.from_settings(load_settings(db), store))
+        preannotate(store, Preannotator.from_settings(load_settings(db), store))
         doc = store.document(store.document_ids()[0])
         return doc, store.claims_of(doc.id), store.spans_of(doc.id)
 

@@ -27,7 +27,7 @@ CURATOR = textwrap.dedent("""
     path, name = sys.argv[1], sys.argv[2]
     store = Store(path)
     curation = Curation.open(load_settings(path), store, name)
-    doc = store.document(store.document_ids()[0])
+    doc = store.document(store.document_languages()[0][0])
     words = [(i, i + 6) for i in range(0, len(doc.text) - 6, 7) if doc.text[i:i + 6].strip().isalpha()]
     for n in range(int(sys.argv[3])):
         start, end = words[n % len(words)]
@@ -67,7 +67,7 @@ def check_whole(path):
 def test_killing_a_curator_at_random_moments_loses_no_reported_decision(seeded_workspace):
     rng = random.Random(5)
     reported = {"claim": set(), "span": set()}
-    for trial in range(35):
+    for _ in range(35):
         process = curator_process(seeded_workspace, "ana", 400)
         time.sleep(rng.uniform(0.3, 1.2))  # start-up is about 0.3 s; then decisions stream
         process.send_signal(signal.SIGKILL)
@@ -94,7 +94,7 @@ def test_killing_an_import_leaves_all_or_nothing_and_a_rerun_completes(tmp_path)
         (folder / f"t{n}.txt").write_text(f"Report {n}. Xiaomi shipped {n} thousand phones in India.\n" * 20, encoding="utf-8")
     path = tmp_path / "w.db"
     rng = random.Random(9)
-    for trial in range(15):
+    for _ in range(15):
         process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "import", str(folder), "--db", str(path), "--lang", "en"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.2, 1.5))
@@ -194,7 +194,7 @@ def test_backup_is_a_whole_copy_even_while_a_curator_writes(seeded_workspace, tm
 @pytest.mark.model
 def test_killing_preannotation_then_running_it_again_completes_the_work(seeded_workspace, preannotated_template):
     rng = random.Random(3)
-    for trial in range(5):
+    for _ in range(5):
         process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "preannotate", "--db", str(seeded_workspace)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(1.0, 6.0))

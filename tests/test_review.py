@@ -16,8 +16,6 @@ from annotations.settings import load_settings
 from annotations.store import Store
 from tests.conftest import DOC, DOC2, record_conflicting_shares, run_cli
 
-pytestmark = pytest.mark.model
-
 
 def test_bundles_keep_who_decided_what_and_import_only_once(review_db, team, capsys):
     root, ids = team
@@ -133,12 +131,12 @@ def test_review_resolves_every_difference_into_gold(review_db, team, tmp_path):
     assert ("Indian", "NORP") in {(s["text"], s["label"]) for s in record["spans"]}
 
 
-def test_the_same_fact_with_different_values_in_two_articles_is_listed(seeded_db):
-    with Store(seeded_db) as store:
-        curation = Curation.open(load_settings(seeded_db), store, "ana")
+def test_the_same_fact_with_different_values_in_two_articles_is_listed(suggested_db):
+    with Store(suggested_db) as store:
+        curation = Curation.open(load_settings(suggested_db), store, "ana")
         record_conflicting_shares(curation)
         [conflict] = cross_document_conflicts(store, curation.schema)
-    assert (conflict["type"], conflict["subject"], conflict["market"], conflict["period"]) == ("market_share", "xiaomi", "india", "2019-Q2")
+    assert (conflict["type"], conflict["identity"]) == ("market_share", {"subject": "xiaomi", "market": "india", "period": "2019-Q2"})
     assert sorted(c["value"] for c in conflict["claims"]) == [28.7, 30.0]
     assert {c["doc"] for c in conflict["claims"]} == {DOC, DOC2}
 

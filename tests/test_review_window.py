@@ -8,7 +8,7 @@ from annotations.settings import load_settings
 from annotations.store import Store
 from tests.conftest import DOC, DOC2, record_conflicting_shares
 
-pytestmark = [pytest.mark.gui, pytest.mark.model]
+pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_conflicts_across_articles_are_found_behind_the_open_window(qtbot, revie
     found = [win.across.item(i).text() for i in range(win.across.count())]
     xiaomi = next(text for text in found if text.startswith("market_share of xiaomi (india, 2019-Q2)"))
     assert "28.7 in " + DOC in xiaomi and "30.0 in " + DOC2 in xiaomi
-    many = {"type": "shipments", "subject": "xiaomi", "market": None, "period": None,
+    many = {"type": "shipments", "identity": {"subject": "xiaomi", "market": None, "period": None},
             "claims": [{"value": n, "doc": f"doc{n}", "annotator": "ana", "evidence": "…"} for n in range(CONFLICT_LINES + 3)]}
     win._show_conflicts([many])
     assert win.across.item(0).text().splitlines()[-1] == "   … and 3 more in 3 articles" and "1 conflict across" in win.status.text()

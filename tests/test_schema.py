@@ -145,3 +145,24 @@ def test_a_typo_in_the_suggestion_words_is_named_with_its_file_and_line(tmp_path
     bad.write_text(CUES_FILE.read_text(encoding="utf-8").replace("    person_cues:", "    person_kues:", 1), encoding="utf-8")
     assert run_cli("schema", "check", bad) == 1
     assert f"{bad}, line 6: language 'en' is missing person_cues" in capsys.readouterr().out
+
+
+def test_identity_slots_and_the_default_label_are_read_and_checked_with_their_lines():
+    schema = parse_claim_schema(MINIMAL + "    identity: [subject]\n")
+    assert schema.claim_types["market_share"].identity == ("subject",) and schema.default_entity_label == "ORG"
+    assert parse_claim_schema(MINIMAL.replace("claim_types:", "default_entity_label: GPE\nclaim_types:")).default_entity_label == "GPE"
+    wrong = (MINIMAL.replace("claim_types:", "default_entity_label: PERSON\nclaim_types:")
+             + "    identity: [subject, market]\n"
+             + "  role:\n    identity: [person]\n    slots:\n      person: {kind: entity, labels: [ORG], required: true}\n")
+    assert problems_of(wrong) == [
+        "claims.yaml, line 5: default_entity_label 'PERSON' is not one of the entity labels",
+        "claims.yaml, line 12: identity of claim type 'market_share' names 'market', which is not one of its slots",
+        "claims.yaml, line 14: claim type 'role' has an identity but no required percent, money, count slot whose values could differ",
+    ]
+
+
+def test_the_shipped_schema_names_the_identity_of_every_claim_type_anchored_on_a_number():
+    schema = load_claim_schema(ROOT / "schemas" / "claims.yaml")
+    anchored = {name for name, t in schema.claim_types.items() if t.anchor_slot}
+    assert {name for name, t in schema.claim_types.items() if t.identity} == anchored
+    assert schema.claim_types["market_share"].identity == ("subject", "market", "period")

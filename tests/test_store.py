@@ -168,9 +168,8 @@ def test_a_full_disk_is_told_as_such_and_nothing_is_half_written(db_path):
     with Store(db_path) as store:
         pages = store.db.execute("PRAGMA page_count").fetchone()[0]
         store.db.execute(f"PRAGMA max_page_count = {pages}")  # no room for one more page: a full disk, as SQLite sees it
-        with pytest.raises(EnvironmentProblem, match="disk is full"):
-            with store.write():
-                store.db["audit"].insert(entry())
+        with pytest.raises(EnvironmentProblem, match="disk is full"), store.write():
+            store.db["audit"].insert(entry())
         assert store.db.execute("SELECT count(*) FROM audit").fetchone()[0] == 0
 
 
@@ -181,10 +180,8 @@ def test_a_lock_held_too_long_is_told_as_such(db_path):
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with Store(db_path, busy_timeout_ms=50) as store:
-            with pytest.raises(EnvironmentProblem, match="another program .* locked"):
-                with store.write():
-                    store.db["audit"].insert(entry())
+        with Store(db_path, busy_timeout_ms=50) as store, pytest.raises(EnvironmentProblem, match=r"another program .* locked"), store.write():
+            store.db["audit"].insert(entry())
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -201,6 +198,5 @@ def test_a_read_only_workspace_opens_for_reading_and_refuses_every_write(db_path
     monkeypatch.setattr(store_os, "access", lambda path, mode: False if mode == store_os.W_OK else real_access(path, mode))
     with Store(db_path) as store:
         assert store.read_only and store.document(1).text == "Xiaomi"
-        with pytest.raises(EnvironmentProblem, match="read-only"):
-            with store.write():
-                store.db["audit"].insert(entry())
+        with pytest.raises(EnvironmentProblem, match="read-only"), store.write():
+            store.db["audit"].insert(entry())

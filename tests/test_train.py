@@ -81,7 +81,7 @@ def test_a_model_trained_on_curated_spans_labels_the_curated_name_and_is_used_by
     with Store(seeded_db) as store:
         assert {r[0] for r in store.db.execute("SELECT DISTINCT pipeline FROM preannotated")} == {
             f"en_{trained.meta['name']}-{trained.meta['version']}", "blank:nl"}
-        mine = [c for c in store.claims_of(doc_id, annotator="ana")]
+        mine = list(store.claims_of(doc_id, annotator="ana"))
         assert [(c["based_on"], c["status"]) for c in mine] == [(decided["id"], "rejected")]
         assert store.claims_of(doc_id, annotator="model") and any(c["id"] == decided["id"] for c in store.claims_of(doc_id))
     assert run_cli("preannotate", "--db", seeded_db, "--model", tmp_path / "nowhere") == 1

@@ -57,7 +57,7 @@ def test_undo_refuses_a_row_someone_else_changed_since(shared):
     bo_span = next(iter(bo.add_span(doc_id, *word(text, "Xiaomi"), "ORG").spans))
     ana.link_span(ana_span, "xiaomi_mobile", "Xiaomi Mobile")
     bo.link_span(bo_span, "xiaomi_mobile", "Xiaomi Mobile")  # bo's alias row now stands where ana's was
-    with pytest.raises(InvalidAction, match="nothing was undone.*bo"):
+    with pytest.raises(InvalidAction, match=r"nothing was undone.*bo"):
         ana.undo()
     assert ("Xiaomi", "xiaomi_mobile") in bo.store.kb_additions()[1]  # bo's link is still there
     assert ana.store.spans_of(doc_id, annotator="ana")[0]["kb_id"] == "xiaomi_mobile"  # and ana's too, whole
@@ -73,7 +73,7 @@ TWO_PROCESSES = textwrap.dedent("""
     path, name = sys.argv[1], sys.argv[2]
     store = Store(path)
     curation = Curation.open(load_settings(path), store, name)
-    doc_id = store.document_ids()[0]
+    doc_id = store.document_languages()[0][0]
     text = store.document(doc_id).text
     for line in sys.stdin:
         command, *rest = line.split()

@@ -6,10 +6,11 @@ from hypothesis import strategies as st
 from annotations.values import load_values
 
 VALUES = load_values()
+ENGLISH = VALUES.for_language("en")
 
 
 def only(text, lang="en", published=None):
-    found = VALUES.find(text, lang, published)
+    found = VALUES.for_language(lang).find(text, published)
     assert len(found) == 1, found
     return found[0].value
 
@@ -46,7 +47,7 @@ def test_a_money_range_written_with_both_amounts_is_one_value_and_a_change_betwe
     forecast = only("315 million pounds to 320 million pounds ($495 million to $503 million)")
     assert (forecast["value"], forecast["high"], forecast["currency"], forecast["qualifier"]) == (315e6, 320e6, "GBP", "at_least")
     assert forecast["converted"] == {"value": 495e6, "currency": "USD"}
-    assert [v.value["value"] for v in VALUES.find("profit rose from $5m to $7m", "en")] == [5e6, 7e6]
+    assert [v.value["value"] for v in ENGLISH.find("profit rose from $5m to $7m")] == [5e6, 7e6]
 
 
 def test_fractions_and_multiples_are_percent():
@@ -65,7 +66,7 @@ def test_ranges_keep_both_bounds_and_levels_stay_apart():
     assert only("2-3 percent")["high"] == 3.0
     assert only("490-520 million euro")["high"] == 520e6
     assert only("315 to 320 million pounds")["value"] == 315e6
-    levels = VALUES.find("users grew from 10 to 12 million", "en")
+    levels = VALUES.for_language("en").find("users grew from 10 to 12 million")
     assert [(m.text, m.value["value"]) for m in levels] == [("10", 10_000_000), ("12 million", 12_000_000)]
 
 
@@ -88,7 +89,8 @@ def test_percent_in_points():
 
 
 def test_periods():
-    assert only("the second quarter of 2019") == {"kind": "period", "value": "2019-Q2", "start": "2019-04-01", "end": "2019-06-30", "text": "the second quarter of 2019"}
+    assert only("the second quarter of 2019") == {"kind": "period", "value": "2019-Q2", "start": "2019-04-01", "end": "2019-06-30",
+                                                  "text": "the second quarter of 2019"}
     assert only("Q2 2019")["value"] == "2019-Q2"
     assert only("H1 2019")["value"] == "2019-H1"
     assert only("the first half of 2019")["end"] == "2019-06-30"
@@ -115,14 +117,14 @@ def test_a_quarter_without_its_year_is_the_one_nearest_the_article_date():
     assert only("het vierde kwartaal", "nl", published=january)["value"] == "2012-Q4"
     assert only("the fourth quarter")["qualifier"] == "unresolved"
     # a company's fiscal quarter is not a calendar one: no period rather than a wrong one
-    assert [v for v in VALUES.find("its fiscal third quarter", "en", january) if v.kind == "period"] == []
-    assert [v for v in VALUES.find("Q2 FY26 profit", "en", january) if v.kind == "period"] == []
-    assert [v.kind for v in VALUES.find("a quarter of the market", "en", january)] == ["percent"]
+    assert [v for v in ENGLISH.find("its fiscal third quarter", january) if v.kind == "period"] == []
+    assert [v for v in ENGLISH.find("Q2 FY26 profit", january) if v.kind == "period"] == []
+    assert [v.kind for v in ENGLISH.find("a quarter of the market", january)] == ["percent"]
 
 
 def test_durations_and_years_are_not_counts():
-    assert VALUES.find("The livestream lasted for 2 hours", "en") == []
-    assert [v.kind for v in VALUES.find("In 2014, Xiaomi", "en")] == ["period"]
+    assert VALUES.for_language("en").find("The livestream lasted for 2 hours") == []
+    assert [v.kind for v in VALUES.for_language("en").find("In 2014, Xiaomi")] == ["period"]
 
 
 def test_curator_typed_values_are_normalised():
@@ -134,5 +136,5 @@ def test_curator_typed_values_are_normalised():
 @settings(max_examples=500, deadline=None)
 @given(st.text(), st.sampled_from(["en", "nl", "de"]))
 def test_never_raises_and_offsets_point_at_the_text(text, lang):
-    for mention in VALUES.find(text, lang, date(2020, 1, 1)):
+    for mention in VALUES.for_language(lang).find(text, date(2020, 1, 1)):
         assert text[mention.start:mention.end] == mention.text

@@ -26,7 +26,8 @@ from typing import Protocol
 
 from annotations.errors import InputRefused
 from annotations.imports.offsets import TOOL_DEFAULT, Counting, Place, convert, cuts, resolve
-from annotations.schema import SLOT_KINDS, ClaimSchema
+from annotations.model import SLOT_KINDS
+from annotations.schema import ClaimSchema
 from annotations.yamlfile import load_yaml, read_text
 
 FORMATS = ("label-studio", "doccano", "prodigy", "brat", "xmi")

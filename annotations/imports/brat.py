@@ -85,7 +85,8 @@ def _document(ann: Path, base: Path, mapping: Mapping) -> Source:
         elif kind in "RE":
             structured.append((number, ident, rest))
         elif kind in "AMN*":
-            source.left_out.append(f"{where} line {number}: {rest.split(chr(9))[0]} ({'an attribute' if kind in 'AM' else 'a normalisation' if kind == 'N' else 'an equivalence'}) left out")
+            what = "an attribute" if kind in "AM" else "a normalisation" if kind == "N" else "an equivalence"
+            source.left_out.append(f"{where} line {number}: {rest.split(chr(9))[0]} ({what}) left out")
         else:
             problems.append(f"{where} line {number}: {ident!r} is not a brat annotation id (T, R, E, A, M, N, # or *)")
 

@@ -146,9 +146,9 @@ def _label(annotation) -> str:
         if type_.get_feature(feature) is not None and isinstance(annotation.get(feature), str) and annotation.get(feature):
             return annotation.get(feature)
     for feature in type_.all_features:
-        if feature.rangeType.name == "uima.cas.String" and feature.name != "sofa" and isinstance(annotation.get(feature.name), str):
-            if annotation.get(feature.name):
-                return annotation.get(feature.name)
+        value = annotation.get(feature.name) if feature.rangeType.name == "uima.cas.String" and feature.name != "sofa" else None
+        if isinstance(value, str) and value:
+            return value
     return type_.name.rsplit(".", 1)[-1]
 
 
