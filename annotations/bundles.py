@@ -252,6 +252,8 @@ def import_bundle(store: Store, path: Path, schema: ClaimSchema, progress: Calla
             for curator in record.get("done_by") or []:
                 store.db["document_progress"].insert(
                     {"doc_id": doc_id, "annotator": curator, "status": "done", "updated_at": stamp}, replace=True)
+            for curator, seconds in (record.get("lead_time") or {}).items():
+                store.keep_active_time(doc_id, curator, seconds)
             if progress:
                 progress(1)
     return report
