@@ -254,6 +254,22 @@ class Curation:
         parts = [p for p in LIST_SEPARATOR.split(typed) if p.strip()] if slot.multiple else [typed]
         return [self.slot_value_from_text(doc, claim_type, slot_name, part, near) for part in parts or [typed]]
 
+    def choice_value(self, doc: Document, claim_type: str, slot_name: str, choice: str, evidence: dict | None = None) -> dict:
+        """A choice picked from a list, tied to the words of the evidence that name it ("banned"
+        for ban) when it has some, else to the choice's name."""
+        slot = self._slot(claim_type, slot_name)
+        if choice not in slot.choices:
+            raise InvalidAction(f"{slot_name}: {choice!r} is none of {', '.join(slot.choices)}")
+        start, end = ((evidence or {}).get("start"), (evidence or {}).get("end"))
+        if start is not None:
+            sentence = doc.text[start:end]
+            for phrase in sorted(slot.choices[choice], key=len, reverse=True):
+                found = whole_word_places(sentence, phrase, ignore_case=True)
+                if found:
+                    at, to = found[0]
+                    return {"start": start + at, "end": start + to, "text": sentence[at:to], "value": {"kind": "choice", "value": choice}}
+        return {"start": None, "end": None, "text": choice, "value": {"kind": "choice", "value": choice}}
+
     def _normalised(self, doc: Document, slot: Slot, text: str) -> dict:
         if slot.kind == "choice":
             lowered = text.lower()
@@ -773,11 +789,12 @@ class Occurrences:
         return sum(len(plan) for plan in self.plans.values())
 
 
-def whole_word_places(text: str, mention: str) -> list[tuple[int, int]]:
-    """Every place a mention occurs in a text as whole words, with its case ("Apple", not "apple")."""
+def whole_word_places(text: str, mention: str, ignore_case: bool = False) -> list[tuple[int, int]]:
+    """Every place a mention occurs in a text as whole words, with its case ("Apple", not "apple")
+    unless told to ignore it."""
     if not mention.strip():
         return []
-    return [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(mention)}(?!\w)", text)]
+    return [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(mention)}(?!\w)", text, re.IGNORECASE if ignore_case else 0)]
 
 
 def _label_words(span: dict) -> str:

@@ -161,3 +161,28 @@ def record_conflicting_shares(curation) -> None:
         slot = lambda slot, typed: [curation.slot_value_from_text(doc, "market_share", slot, typed)]
         curation.add_claim(doc.id, "market_share", {"subject": slot("subject", "Xiaomi"), "market": slot("market", "India"),
                                                      "share": slot("share", share), "period": slot("period", "Q2 2019")})
+
+
+# -- the curation window, driven by keys ----------------------------------------------------------
+
+def make_window(qtbot, path, name="ana"):
+    from annotations.workspace import open_workspace
+    from gui.main_window import MainWindow
+
+    store = open_workspace(load_settings(path))
+    window = MainWindow(store, Curation.open(load_settings(path), store, name))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()  # as a window manager does; keys and focus need an active window
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    return window
+
+
+@pytest.fixture
+def window(qtbot, seeded_db):
+    """The curation window on a fresh copy of the pre-annotated seeds, on the first seed article."""
+    win = make_window(qtbot, seeded_db)
+    win.open_document(win.store.document_id(DOC))
+    yield win
+    win.close()
+    win.store.close()
