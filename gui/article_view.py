@@ -118,6 +118,7 @@ class ArticleView(QPlainTextEdit):
         self._starts: list[int] = []
         self._formats: dict[tuple, QTextCharFormat] = {}
         self.tags_shown = False
+        self.canonical = lambda kb_id: kb_id  # the knowledge base's name for a linked span (the window's)
         self.tag_font = QFont("DejaVu Sans", 6)
         self.highlighter = SpanHighlighter(self.document())
 
@@ -219,12 +220,12 @@ class ArticleView(QPlainTextEdit):
         self.setTextCursor(cursor)  # the curator moved: shown, scrolled to if need be
         return span
 
-    def describe(self, span: dict, canonical: str | None = None) -> str:
+    def describe(self, span: dict) -> str:
         """A span in words: its text, label (with what the label means), link, status and who."""
         label = self.schema.entity_labels.get(span["label"])
         words = f"“{self.text[span['start']:span['end']]}” {span['label']}" + (f" ({label.description})" if label and label.description else "")
         if span.get("kb_id"):
-            words += f", linked to {canonical or span['kb_id']}"
+            words += f", linked to {self.canonical(span['kb_id']) or span['kb_id']}"
         status = span.get("status")
         who = "the pipeline" if span.get("annotator") == "model" else span.get("annotator")
         return words + (f" — {status} by {who}" if status and who else "")
@@ -247,9 +248,10 @@ class ArticleView(QPlainTextEdit):
         """The format the text has at an offset once highlighted, all layers merged: for tests."""
         block = self.document().findBlock(self.positions.to_qt(offset))
         inside = self.positions.to_qt(offset) - block.position()
-        for fmt_range in block.layout().formats():
+        ranges = block.layout().formats()
+        for fmt_range in ranges:
             if fmt_range.start <= inside < fmt_range.start + fmt_range.length:
-                return fmt_range.format
+                return QTextCharFormat(fmt_range.format)
         return QTextCharFormat()
 
     # -- Qt events -----------------------------------------------------------------------------------

@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         # middle: legend and article
         self.article_view = ArticleView(self.schema)
         self.article_view.span_clicked.connect(self._span_menu)
+        self.article_view.canonical = lambda kb_id: self.curation.kb.canonical(kb_id)
         self.legend = QLabel(self._legend_html())
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -492,7 +493,7 @@ class MainWindow(QMainWindow):
         if span is None:
             self.runner.say("No more spans that way.", 3000)
             return
-        self.runner.say(self.article_view.describe(span, self.curation.kb.canonical(span.get("kb_id"))), 6000)
+        self.runner.say(self.article_view.describe(span), 6000)
 
     def label_selection(self, label: str) -> None:
         selection = self.article_view.selected_range() if self.doc else None
