@@ -186,3 +186,14 @@ def window(qtbot, seeded_db):
     yield win
     win.close()
     win.store.close()
+
+
+def open_new_article(window, folder, name: str, text: str) -> None:
+    """Import an article written for the test into the window's workspace and open it."""
+    from annotations.ingest import import_paths
+
+    article = Path(folder) / f"{name}.txt"
+    article.write_text(text, encoding="utf-8")
+    import_paths(window.store, [article])
+    window.reload_documents()
+    window.open_document(window.store.document_id(name))

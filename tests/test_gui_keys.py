@@ -9,9 +9,8 @@ from PySide6.QtGui import QColor, QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from annotations.curation import whole_word_places
-from annotations.ingest import import_paths
 from annotations.palette import SLOT_MARK
-from tests.conftest import DOC, DOC2, make_window
+from tests.conftest import DOC2, make_window, open_new_article
 
 pytestmark = pytest.mark.gui
 ALT, CTRL, SHIFT = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
@@ -70,6 +69,18 @@ def caret_at(window, offset: int) -> None:
     """The cursor in the article, as arrow keys or a click would leave it."""
     window.article_view.reveal(offset)
     window.article_view.setFocus()
+
+
+def link_with_keys(qtbot, window, keys, kb_id: str) -> None:
+    """Ctrl+L on the selected span, the entity picked in the dialog, Enter."""
+    def link():
+        dialog = QApplication.activeModalWidget()
+        dialog.choice.setCurrentIndex(dialog.choice.findData(kb_id))
+        keys(Qt.Key.Key_Return)
+
+    keys.in_dialog(link)
+    keys(Qt.Key.Key_L, CTRL)
+    reactivate(qtbot, window)
 
 
 def select_words(window, start: int, end: int) -> None:
@@ -337,15 +348,7 @@ def test_spans_are_walked_relabelled_linked_and_named_from_the_keyboard(window, 
     reactivate(qtbot, window)
     assert window.article_view.selected_span()["label"] == "NORP"
     # linking: Ctrl+L, the entity, Enter
-
-    def link():
-        dialog = QApplication.activeModalWidget()
-        dialog.choice.setCurrentIndex(dialog.choice.findData("india"))
-        keys(Qt.Key.Key_Return)
-
-    keys.in_dialog(link)
-    keys(Qt.Key.Key_L, CTRL)
-    reactivate(qtbot, window)
+    link_with_keys(qtbot, window, keys, "india")
     assert window.article_view.selected_span()["kb_id"] == "india"
     # hovering names the label
     view = window.article_view
@@ -393,11 +396,7 @@ def test_slot_marks_keep_the_label_colour_and_nested_spans_both_show(window, qtb
 
 
 def test_right_to_left_paragraphs_are_aligned_right(window, tmp_path):
-    article = tmp_path / "arabic.txt"
-    article.write_text("Xiaomi sold phones.\n\nباعت شركة شاومي هواتف في الهند\n", encoding="utf-8")
-    import_paths(window.store, [article])
-    window.reload_documents()
-    window.open_document(window.store.document_id("arabic"))
+    open_new_article(window, tmp_path, "arabic", "Xiaomi sold phones.\n\nباعت شركة شاومي هواتف في الهند\n")
     view = window.article_view
     left, arabic = view.document().findBlockByNumber(0), view.document().findBlockByNumber(2)
     assert left.layout().lineAt(0).naturalTextRect().left() < 10
@@ -412,15 +411,7 @@ def test_a_labels_all_occurrences_in_the_article_and_shift_a_in_the_workspace(wi
     millet = next(s for s in window.spans if text[s["start"]:s["end"]] == "Millet")
     select_words(window, millet["start"], millet["end"])
     window.claim_list.setFocus()
-
-    def link():
-        dialog = QApplication.activeModalWidget()
-        dialog.choice.setCurrentIndex(dialog.choice.findData("xiaomi"))
-        keys(Qt.Key.Key_Return)
-
-    keys.in_dialog(link)
-    keys(Qt.Key.Key_L, CTRL)
-    reactivate(qtbot, window)
+    link_with_keys(qtbot, window, keys, "xiaomi")
     keys(Qt.Key.Key_A)
     places = whole_word_places(text, "Millet")
     linked = [s for s in window.store.spans_of(window.doc.id, annotator="ana") if (s["start"], s["end"]) in places]

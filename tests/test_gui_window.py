@@ -5,10 +5,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel
 
-from annotations.ingest import import_paths
 from annotations.settings import load_settings
 from annotations.store import Store
-from tests.conftest import make_window
+from tests.conftest import make_window, open_new_article
 
 pytestmark = pytest.mark.gui
 DOC = "000_0757fb7f7850cbb7"
@@ -44,11 +43,7 @@ def test_highlights_sit_on_the_stored_spans(window, qtmodeltester):
 
 
 def test_emoji_before_an_entity_keeps_highlights_and_selections_on_the_word(window, qtbot, tmp_path):
-    article = tmp_path / "emoji.txt"
-    article.write_text("🎉🚀 Party time 👍🏽 at Xiaomi, which shipped 10 million phones.\n", encoding="utf-8")
-    import_paths(window.store, [article])
-    window.reload_documents()
-    window.open_document(window.store.document_id("emoji"))
+    open_new_article(window, tmp_path, "emoji", "🎉🚀 Party time 👍🏽 at Xiaomi, which shipped 10 million phones.\n")
     text = window.doc.text
     # select "Xiaomi" the way a mouse does: in Qt (UTF-16) positions, 4 emoji = 4 extra units before it
     start_qt = text.index("Xiaomi") + 4
@@ -66,11 +61,7 @@ def test_emoji_before_an_entity_keeps_highlights_and_selections_on_the_word(wind
 
 
 def test_html_in_an_article_is_shown_as_characters(window, tmp_path):
-    article = tmp_path / "html.txt"
-    article.write_text('Xiaomi <b>grew</b> <img src="x.png">.', encoding="utf-8")
-    import_paths(window.store, [article])
-    window.reload_documents()
-    window.open_document(window.store.document_id("html"))
+    open_new_article(window, tmp_path, "html", 'Xiaomi <b>grew</b> <img src="x.png">.')
     assert window.article_view.toPlainText() == 'Xiaomi <b>grew</b> <img src="x.png">.'
 
 
