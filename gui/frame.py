@@ -61,6 +61,22 @@ def bind_keys(window: QMainWindow, table: list[Key]) -> dict[str, QMenu]:
     return menus
 
 
+def help_rows(table: list[Key]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each line of the help: rows sharing `shown` are one line."""
+    rows, seen = [], set()
+    for key in table:
+        if key.shown and key.shown in seen:
+            continue
+        seen.add(key.shown)
+        rows.append((key.written, key.group or key.does))
+    return rows
+
+
+def keys_markdown(table: list[Key]) -> str:
+    """The key table as the README shows it (a test holds the README to it)."""
+    return "\n".join(["| key | does |", "|---|---|", *(f"| {keys} | {does} |" for keys, does in help_rows(table))])
+
+
 class HelpOverlay(QWidget):
     """Every key of the window over the window itself (F1 or ?), made from its key table; any key
     closes it."""
@@ -72,15 +88,10 @@ class HelpOverlay(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(40, 30, 40, 30)
         grid.setHorizontalSpacing(18)
-        rows, seen = [], set()
-        for key in table:
-            if key.shown and key.shown in seen:
-                continue
-            seen.add(key.shown)
-            rows.append((key.menu, key.written, key.group or key.does))
-        self.lines = [f"{written}\t{does}" for _, written, does in rows]
+        rows = help_rows(table)
+        self.lines = [f"{written}\t{does}" for written, does in rows]
         per_column = (len(rows) + 1) // 2
-        for n, (menu, written, does) in enumerate(rows):
+        for n, (written, does) in enumerate(rows):
             column, row = divmod(n, per_column)
             keys = QLabel(written, textFormat=Qt.TextFormat.PlainText)
             keys.setStyleSheet("color: #ffe08a; font-weight: bold;")
@@ -100,7 +111,7 @@ class HelpOverlay(QWidget):
         self.setFocus()
 
     def paintEvent(self, event) -> None:
-        QPainter(self).fillRect(self.rect(), QColor(20, 24, 32, 225))
+        QPainter(self).fillRect(self.rect(), QColor(20, 24, 32, 245))
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride:  # every key is the overlay's: it closes it

@@ -168,12 +168,14 @@ class MainWindow(QMainWindow):
         """Every key of the window: bound as menu actions, listed by the help overlay (F1, ?) and the README."""
         claims, spans, article = "Claims", "Spans", "Article"
         table = [
-            Key(("Return", "Enter"), "confirm the claim", self.confirm_claim, claims),
+            Key(("Return", "Enter"), "confirm the claim, and on to the next (refused, with the reason, while a required slot "
+                "is missing or a value is of the wrong kind)", self.confirm_claim, claims),
             Key(("X",), "reject the claim", self.reject_claim, claims),
-            Key(("Ctrl+Return", "Ctrl+Enter"), "accept every suggestion shown, as one step", self.accept_all_shown, claims),
-            Key(("J",), "next claim", lambda: self._move_claim(1), claims),
-            Key(("K",), "previous claim", lambda: self._move_claim(-1), claims),
-            Key(("U",), "next undecided claim, on into the next article that has one", self.next_undecided, claims),
+            Key(("Ctrl+Return", "Ctrl+Enter"), "accept every suggestion shown, as one step (one with a problem stays undecided)",
+                self.accept_all_shown, claims),
+            Key(("J",), "next claim (↓ in the claim list too)", lambda: self._move_claim(1), claims),
+            Key(("K",), "previous claim (↑ in the claim list too)", lambda: self._move_claim(-1), claims),
+            Key(("U",), "next undecided claim, on into the next article that has one above the threshold", self.next_undecided, claims),
             Key(("E",), "edit the claim in the side panel (the slot with a problem first)", self.edit_claim, claims),
             Key(("Alt+letter",), "go to that slot in the side panel (its letter is underlined)", menu=claims, shown="Alt+letter"),
             Key(("Tab", "Shift+Tab"), "next / previous slot in the side panel; Enter stores it, Esc goes back to the claims",
@@ -183,10 +185,11 @@ class MainWindow(QMainWindow):
             Key(("N",), "new claim: type its type, Enter; its evidence is the selection or the sentence at the cursor",
                 self.new_claim, claims),
             Key(("O",), "order the claims by position or by confidence", self.toggle_order, claims),
-            Key(("+", "="), "raise the threshold under which suggestions are hidden", lambda: self.change_threshold(THRESHOLD_STEP), claims),
-            Key(("-",), "lower the threshold", lambda: self.change_threshold(-THRESHOLD_STEP), claims),
+            Key(("+", "="), "raise by 0.1 the threshold under which suggestions are hidden", lambda: self.change_threshold(THRESHOLD_STEP), claims),
+            Key(("-",), "lower the threshold by 0.1", lambda: self.change_threshold(-THRESHOLD_STEP), claims),
             Key(("D",), "article done, open the next", self.mark_done, claims),
-            Key(("]",), "next span (selects it)", lambda: self.step_span(1), spans),
+            Key(("]",), "next span: selects it and says its label, link and who made it; Shift+arrows widen a selection",
+                lambda: self.step_span(1), spans),
             Key(("[",), "previous span", lambda: self.step_span(-1), spans),
         ]
         for number, label in enumerate(self.labels, start=1):

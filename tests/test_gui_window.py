@@ -1,5 +1,7 @@
 """The real window, driven with pytest-qt offscreen: a curator's session from open to reopen."""
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
@@ -504,12 +506,16 @@ def test_the_help_overlay_lists_every_key_the_window_binds(window, qtbot):
     press(qtbot, window, Qt.Key.Key_F1)
     assert window.help.isVisible()
     shown = window.help.text()
-    assert "Return or Enter\tconfirm the claim" in shown and "Ctrl+Z\tundo your last decision, however old" in shown
+    assert "Return or Enter\tconfirm the claim, and on to the next" in shown and "Ctrl+Z\tundo your last decision, however old" in shown
     bound = {action.text().lower(): [k.toString() for k in action.shortcuts()] for action in window.actions()}
     for key in window.key_table:
         assert (key.written in shown) and ((key.group or key.does) in shown)
         if key.run is not None:
             assert bound[key.does.lower()] == [QKeySequence(k).toString() for k in key.keys]
+    from gui.frame import keys_markdown
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert keys_markdown(window.key_table) in readme, "README.md's key table is not the window's:\n" + keys_markdown(window.key_table)
     qtbot.keyClick(window.help, Qt.Key.Key_J)  # any key closes it, and does nothing else
     assert not window.help.isVisible()
     press(qtbot, window, Qt.Key.Key_Question)
