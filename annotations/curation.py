@@ -740,6 +740,7 @@ def _row_name(table: str, key: str) -> str:
     parts = key.split(KEY_SEP)
     return {"spans": lambda: f"span {key}", "claims": lambda: f"claim {key[:8]}",
             "document_progress": lambda: "the article's done mark",
+            Store.PUBLISHED: lambda: "the article's publication date",
             "kb_entities": lambda: f"the canonical entity {key}",
             "kb_aliases": lambda: f"the alias “{parts[0]}” of {parts[-1]}"}[table]()
 

@@ -138,6 +138,11 @@ def test_relative_periods_follow_the_articles_date_which_the_curator_may_change(
     assert curation.slot_value_from_text(store.document(a), "market_share", "period", "this year")["value"]["value"] == "2021"
     with pytest.raises(InvalidAction, match="not a day"):
         curation.set_published(a, "July 2019")
+    other = Curation.open(load_settings(store.path), store, "bo")
+    other.set_published(a, "2021-01-04")  # another curator changed it since: ana's undo is refused, by name
+    with pytest.raises(InvalidAction, match="the article's publication date was changed by"):
+        curation.undo()
+    other.undo()
     curation.undo()
     assert store.document(a).published == "2019-08-26"
     assert store.document(b).published is None
@@ -169,12 +174,14 @@ def test_active_time_is_kept_per_curator_and_article_and_read_by_the_figures(des
     assert list(ana.done_per_day.values()) == [1]
 
 
-def test_lead_time_goes_out_in_the_export_and_its_card_and_comes_back_in(desk, tmp_path):
+def test_lead_time_goes_out_in_the_export_and_its_card_and_comes_back_in(desk, tmp_path, capsys):
     from annotations.bundles import import_bundle
     from tests.conftest import run_cli
 
     curation, store, a, _ = desk
     curation.add_active_time(a, 61.25)
+    assert run_cli("stats", "--db", store.path) == 0
+    assert "ana: 0 articles done, active 1 min 1 s over 1 articles" in capsys.readouterr().out
     out = tmp_path / "out.jsonl"
     assert run_cli("export", "--db", store.path, "--status", "all", "--out", out) == 0
     [line] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines() if json.loads(x)["name"] == "a"]
