@@ -253,6 +253,8 @@ def import_bundle(store: Store, path: Path, schema: ClaimSchema, progress: Calla
             _claims(store, doc_id, record.get("claims") or [], stamp, report, f"{path}: changed while it was imported: line {number}")
             for curator in record.get("done_by") or []:
                 store.set_progress(doc_id, curator, Progress.DONE, stamp)
+            for curator, seconds in (record.get("lead_time") or {}).items():
+                store.keep_active_time(doc_id, curator, seconds)
             if progress:
                 progress(1)
     return report

@@ -14,8 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 from annotations.agreement import agreement
+from annotations.progress import curator_progress
 from annotations.schema import ClaimSchema
 from annotations.store import Store, now
+from annotations.wording import duration_words
 
 
 class Tally:
@@ -73,10 +75,20 @@ def write_card(store: Store, schema: ClaimSchema, tally: Tally, card_path: Path,
         "spans_left_out": dropped,
         "schema": {"source": schema.source, "version": schema.version, "sha256": schema.hash},
         "agreement": agreement(store, schema) if len(store.curators()) >= 2 else None,
+        "active_time": active_time(store, None if filters.get("annotator", "all") == "all" else filters["annotator"]),
         "document_sha256": tally.documents,
     }
     Path(card_path).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     Path(readme_path).write_text(readme(card), encoding="utf-8")
+
+
+def active_time(store: Store, annotator: str | None = None) -> dict[str, dict]:
+    """Each curator's active time in the workspace (annotations/progress.py), or the one annotator's
+    an export is limited to: in seconds, over how many articles, the median per article they
+    finished, and claims per hour."""
+    figures = curator_progress(store)
+    return {name: person.as_dict() for name, person in figures.items()
+            if person.articles_timed and annotator in (None, name)}
 
 
 def readme(card: dict) -> str:
@@ -93,6 +105,11 @@ def readme(card: dict) -> str:
         f"- Annotators: {', '.join(card['annotators']) or 'none'}",
         f"- Claim schema: {card['schema']['source']}, version {card['schema']['version']}, sha256 {card['schema']['sha256'][:16]}…",
     ]
+    for name, figures in (card.get("active_time") or {}).items():
+        median = figures["median_seconds_per_article"]
+        lines.append(f"- Active time of {name}: {duration_words(figures['active_seconds'])} over {figures['articles_timed']} articles"
+                     + (f", median {duration_words(median)} per finished article" if median is not None else "")
+                     + (f", {figures['claims_per_hour']:.0f} claims an hour" if figures["claims_per_hour"] is not None else ""))
     if card["spans_left_out"]:
         lines.append(f"- Entity spans left out, as the format takes no overlapping entities: {counts(card['spans_left_out'])} "
                      "(every other span keeps its exact characters)")

@@ -185,14 +185,26 @@ def cmd_backup(args) -> int:
 
 
 def cmd_stats(args) -> int:
+    from annotations.progress import curator_progress
+    from annotations.wording import duration_words
+
     with _store(args) as store:
         stats = store.stats()
+        progress = curator_progress(store)
     docs = stats["documents"]
     print(f"documents: {sum(docs.values())}" + (f" ({', '.join(f'{k} {v}' for k, v in docs.items())})" if docs else ""))
     for title, key in (("spans by status", "spans"), ("claims by status", "claims_by_status"), ("claims by type", "claims_by_type")):
         values = stats[key]
         print(f"{title}: " + (", ".join(f"{k} {v}" for k, v in values.items()) if values else "none"))
     print("annotators: " + (", ".join(stats["annotators"]) or "none"))
+    for name, person in progress.items():
+        median = person.median_seconds_per_article
+        print(f"{name}: {person.articles_done} articles done, active {duration_words(person.active_seconds)} over "
+              f"{person.articles_timed} articles" + (f", median {duration_words(median)} per finished article" if median is not None else "")
+              + f", {person.claims_decided} claims decided"
+              + (f" ({person.claims_per_hour:.0f} an hour)" if person.claims_per_hour is not None else ""))
+        if person.done_per_day:
+            print("  done per day: " + ", ".join(f"{day} {count}" for day, count in person.done_per_day.items()))
     return 0
 
 

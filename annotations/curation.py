@@ -15,6 +15,7 @@ import unicodedata
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 
 from annotations.claims import claim_problems, claim_signature
 from annotations.errors import InvalidAction
@@ -35,12 +36,23 @@ WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)+|\w+(?:-\w+)*")
 
 @dataclass
 class Change:
-    """What one action changed: the document and the ids of the claims and spans it touched."""
+    """What one action changed (Anki's OpChanges): the document, the ids of the claims and spans it
+    touched, and whether it touched the knowledge base, a done mark or an article's publication
+    date, so that each view refreshes only what it shows of these."""
 
     doc_id: int | None
     claims: set[str] = field(default_factory=set)
     spans: set[int] = field(default_factory=set)
     action: str = ""
+    kb: bool = False
+    progress: bool = False
+    published: bool = False
+    documents: set[int] = field(default_factory=set)  # every article it touched
+    summary: str = ""  # what it did in a sentence, where the action's name says too little
+
+    def __post_init__(self) -> None:
+        if self.doc_id is not None:
+            self.documents.add(self.doc_id)
 
 
 def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int]:
@@ -243,6 +255,22 @@ class Curation:
         parts = [p for p in LIST_SEPARATOR.split(typed) if p.strip()] if slot.multiple else [typed]
         return [self.slot_value_from_text(doc, claim_type, slot_name, part, near) for part in parts or [typed]]
 
+    def choice_value(self, doc: Document, claim_type: str, slot_name: str, choice: str, evidence: dict | None = None) -> dict:
+        """A choice picked from a list, tied to the words of the evidence that name it ("banned"
+        for ban) when it has some, else to the choice's name."""
+        slot = self._slot(claim_type, slot_name)
+        if choice not in slot.choices:
+            raise InvalidAction(f"{slot_name}: {choice!r} is none of {', '.join(slot.choices)}")
+        start, end = ((evidence or {}).get("start"), (evidence or {}).get("end"))
+        if start is not None:
+            sentence = doc.text[start:end]
+            for phrase in sorted(slot.choices[choice], key=len, reverse=True):
+                found = whole_word_places(sentence, phrase, ignore_case=True)
+                if found:
+                    at, to = found[0]
+                    return {"start": start + at, "end": start + to, "text": sentence[at:to], "value": {"kind": "choice", "value": choice}}
+        return {"start": None, "end": None, "text": choice, "value": {"kind": "choice", "value": choice}}
+
     def _normalised(self, doc: Document, slot: Slot, text: str) -> dict:
         if slot.kind == "choice":
             lowered = text.lower()
@@ -359,6 +387,197 @@ class Curation:
         change.touch("document_progress", f"{doc_id}{KEY_SEP}{self.annotator}")
         self.store.set_progress(doc_id, self.annotator, status)
 
+    # -- many at once ----------------------------------------------------------------------------
+
+    def accept_all(self, doc_id: int, claim_ids: list[str]) -> Change:
+        """Accept these suggested claims (those the curator sees) as they are, in one undoable step.
+        A suggestion with a problem (a required slot missing, a value of the wrong kind) is left
+        undecided, and the summary says how many were."""
+        shown = {c["id"]: c for c in self.claims(doc_id)}
+        chosen = [shown[i] for i in claim_ids if i in shown and shown[i]["status"] == "suggested"
+                  and shown[i]["annotator"] != self.annotator]
+        ready = [c for c in chosen if not c["problems"]]
+        left = len(chosen) - len(ready)
+        if not ready:
+            raise InvalidAction("no suggestion shown can be accepted as it is" +
+                                (f": {left} have a problem to fix first" if left else ": none is undecided"))
+        with self._recorded("accept all", doc_id) as change:
+            for claim in ready:
+                self._insert_decision(change, {**claim, "doc_id": doc_id}, "accepted", claim["slots"])
+        change.result.summary = f"accepted {len(ready)} claim{'s' if len(ready) != 1 else ''}" + (
+            f"; {left} left undecided (a required slot is missing or a value is of the wrong kind)" if left else "")
+        return change.result
+
+    def label_all(self, span_id: int) -> Change:
+        """Give every other whole-word occurrence of a span's words in its article the span's label
+        and link, in one undoable step. An occurrence the curator rejected is left alone, and so is
+        one inside or across another span (Xiaomi in "Xiaomi India")."""
+        span = self._span(span_id)
+        if span["status"] == "rejected":
+            raise InvalidAction("a rejected span has no label to give to the other occurrences")
+        text = self.store.document(span["doc_id"]).text
+        mention = text[span["start"]:span["end"]]
+        places = [p for p in whole_word_places(text, mention) if p != (span["start"], span["end"])]
+        plan = self._label_plan(span["doc_id"], places, span["label"], span["kb_id"])
+        if not plan:
+            raise InvalidAction(f"no other occurrence of “{mention}” in this article needs the label {span['label']}")
+        with self._recorded("label all", span["doc_id"]) as change:
+            self._apply_label_plan(span["doc_id"], plan, span["label"], span["kb_id"], change)
+        change.result.summary = f"“{mention}” labelled {_label_words(span)} in {len(plan)} more place{'s' if len(plan) != 1 else ''}"
+        return change.result
+
+    def occurrences_everywhere(self, span_id: int) -> Occurrences:
+        """Where labelling a span's words everywhere would label (the documents the search finds
+        for them, whole words only), without storing anything: what the curator is asked about."""
+        span = self._span(span_id)
+        if span["status"] == "rejected":
+            raise InvalidAction("a rejected span has no label to give to the other occurrences")
+        mention = self.store.document(span["doc_id"]).text[span["start"]:span["end"]]
+        found = Occurrences(mention, span["label"], span["kb_id"], self.kb.canonical(span["kb_id"]))
+        ids = self.store.search_document_ids(mention)
+        for doc_id, text, _ in self.store.texts_of(ids):
+            places = [p for p in whole_word_places(text, mention) if (doc_id, *p) != (span["doc_id"], span["start"], span["end"])]
+            plan = self._label_plan(doc_id, places, span["label"], span["kb_id"]) if places else []
+            if plan:
+                found.plans[doc_id] = plan
+        return found
+
+    def label_everywhere(self, span_id: int) -> Change:
+        """Label every whole-word occurrence of a span's words in the workspace as the span is
+        (label and link), in one undoable step; the same rules as label_all in each article."""
+        found = self.occurrences_everywhere(span_id)
+        if not found.plans:
+            raise InvalidAction(f"no other occurrence of “{found.mention}” in the workspace needs the label {found.label}")
+        with self._recorded("label everywhere", None) as change:
+            for doc_id, plan in found.plans.items():
+                self._apply_label_plan(doc_id, plan, found.label, found.kb_id, change)
+        change.result.documents |= set(found.plans)
+        change.result.summary = f"“{found.mention}” labelled {found.label} in {found.count} places in {len(found.plans)} articles"
+        return change.result
+
+    def _label_plan(self, doc_id: int, places: list[tuple[int, int]], label: str, kb_id: str | None) -> list[tuple[int, int, dict | None]]:
+        """For each place, the span the curator sees there to relabel (or None: a new span), leaving
+        out places already so, places the curator rejected and places inside or across other spans."""
+        visible = self.spans(doc_id)
+        at: dict[tuple[int, int], list[dict]] = {}
+        for s in visible:
+            at.setdefault((s["start"], s["end"]), []).append(s)
+        taken = sorted((s["start"], s["end"]) for s in visible if s["status"] != "rejected")
+        plan = []
+        for start, end in places:
+            here = sorted(at.get((start, end), []), key=lambda s: s["annotator"] != self.annotator)
+            if here:
+                span = here[0]
+                if span["status"] == "rejected" or (span["annotator"] == self.annotator and
+                                                    (span["label"], span["kb_id"]) == (label, kb_id)):
+                    continue
+                plan.append((start, end, span))
+            elif not any(s < end and start < e for s, e in taken):
+                plan.append((start, end, None))
+        return plan
+
+    def _apply_label_plan(self, doc_id: int, plan, label: str, kb_id: str | None, change) -> None:
+        for start, end, span in plan:
+            if span is None:
+                change.create_span(self.store.insert_span(self._span_row(doc_id, start, end, label, kb_id, "curator", "accepted")))
+            else:
+                agreed = span["annotator"] != self.annotator and (span["label"], span["kb_id"]) == (label, kb_id)
+                self._change_span(span["id"], "label all", change=change, label=label, kb_id=kb_id,
+                                  **({"status": "accepted"} if agreed else {}))
+
+    # -- selections into slots --------------------------------------------------------------------
+
+    def use_selection(self, claim_id: str, start: int, end: int, slot_name: str | None = None) -> Change:
+        """Put the selected words into a slot of the claim: the one named, else the slot they fit
+        (slot_for_selection). A slot that takes several values gets them added."""
+        claim = self._claim(claim_id)
+        doc = self.store.document(claim["doc_id"])
+        start, end = snap_to_tokens(doc.text, start, end)
+        span = self._span_at(doc.id, start, end)
+        name = slot_name or self.slot_for_selection(claim, doc, start, end)
+        if span and self._slot(claim["type"], name).kind != "text":
+            value = self.slot_value_from_span(doc, claim["type"], name, span)
+        else:
+            value = self.slot_value_from_text(doc, claim["type"], name, doc.text[start:end], start)
+        change = self.add_to_slot(claim_id, name, value)
+        change.summary = f"{name} = {doc.text[start:end]}"
+        return change
+
+    def slot_for_selection(self, claim: dict, doc: Document, start: int, end: int) -> str:
+        """The slot of a claim that selected words fit, empty slots first, in the schema's order:
+        an entity slot that takes the label of the span there (or of the knowledge base's entity;
+        words with neither fit when they are written as a name),
+        a number, period or date slot that can read them, a choice slot one of whose words they are."""
+        text = doc.text[start:end]
+        span = self._span_at(doc.id, start, end)
+        label = span["label"] if span else self._kb_label(text)
+        slots = self.schema.claim_types[claim["type"]].slots
+
+        def fits(slot: Slot) -> bool:
+            if slot.kind == "entity":
+                return slot.accepts_label(label) if label else text[:1].isupper() and not any(c.isdigit() for c in text)
+            if slot.kind in VALUE_KINDS or slot.kind == "choice":
+                try:
+                    self._normalised(doc, slot, text)
+                except InvalidAction:
+                    return False
+                return True
+            return False
+
+        fitting = [name for name, slot in slots.items() if fits(slot)]
+        empty = [name for name in fitting if not claim["slots"].get(name)]
+        several = [name for name in fitting if slots[name].multiple]
+        chosen = empty or several or fitting
+        if not chosen:
+            raise InvalidAction(f"“{text}” fits no slot of {claim['type']}: go to the slot (Alt and its letter), then S")
+        return chosen[0]
+
+    def _span_at(self, doc_id: int, start: int, end: int) -> dict | None:
+        """The span the curator sees exactly at a place (their own first), not a rejected one."""
+        there = sorted((s for s in self.spans(doc_id) if (s["start"], s["end"]) == (start, end) and s["status"] != "rejected"),
+                       key=lambda s: s["annotator"] != self.annotator)
+        return there[0] if there else None
+
+    def _kb_label(self, text: str) -> str | None:
+        kb_id = self.kb.aliases().get(text)
+        return self.kb.entities[kb_id].label if kb_id in self.kb.entities else None
+
+    # -- the article's date, and time ----------------------------------------------------------------
+
+    def set_published(self, doc_id: int, typed: str) -> Change:
+        """The article's publication date, against which relative periods ("this year") are read:
+        a day as 2019-07-15 or as the article's language writes it; empty clears it. Undoable."""
+        doc = self.store.document(doc_id)
+        typed = typed.strip()
+        day = None
+        if typed:
+            try:
+                day = date.fromisoformat(typed).isoformat()
+            except ValueError:
+                value = self.values.normalise("date", typed, doc.lang) or {}
+                if not value.get("start") or value.get("start") != value.get("end"):
+                    raise InvalidAction(f"“{typed}” is not a day: type a date such as 2019-07-15") from None
+                day = value["start"]
+        if day == doc.published:
+            raise InvalidAction(f"the article's date is already {day or 'unknown'}")
+        with self._recorded("set publication date", doc_id) as change:
+            change.touch(Store.PUBLISHED, doc_id)
+            self.store.set_published(doc_id, day)
+        change.result.summary = f"publication date {day}" if day else "publication date cleared"
+        return change.result
+
+    def add_active_time(self, doc_id: int, seconds: float, claim_id: str | None = None) -> None:
+        """The curator's active seconds on an article (progress.ActiveClock measures them) and the
+        claim they are on. Not a decision: nothing to undo, and nothing in a read-only workspace."""
+        if self.store.read_only or (seconds <= 0 and claim_id is None):
+            return
+        with self.store.write():
+            self.store.add_active_time(doc_id, self.annotator, seconds, claim_id)
+
+    def last_place(self) -> tuple[int, str | None] | None:
+        """The article and claim this curator was on last, where the app reopens."""
+        return self.store.last_place(self.annotator)
+
     # -- undo and redo ---------------------------------------------------------------------------
 
     def undo(self) -> Change | None:
@@ -395,6 +614,9 @@ class Curation:
                         self.store.restore_row(table, key, row)
             self.store.mark_undone(entry_id, by=change.entry_id)
         self.kb = KnowledgeBase.build(self.entity_file, *self.store.kb_additions())
+        # an action over several articles (labelling everywhere) names them in its rows
+        change.result.documents |= {row["doc_id"] for rows in (*state.values(), *json.loads(after).values())
+                                    for row in rows.values() if row and row.get("doc_id") is not None}
         return change.result
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -407,13 +629,18 @@ class Curation:
             change.entry_id = self.store.append_audit(self.annotator, action, doc_id, change.before, change.after())
 
     def _decide(self, claim: Claim, status: Status, slots: dict[str, list[SlotValue]], action: str) -> Change:
-        claim_id = uuid.uuid4().hex
         with self._recorded(action, claim["doc_id"]) as change:
-            change.create_claim(claim_id)
-            self.store.insert_claims([{**claim, "id": claim_id, "status": status, "annotator": self.annotator,
-                                       "based_on": claim["id"], "slots": slots, "schema_hash": self.schema.hash,
-                                       "created_at": now(), "updated_at": now()}], now())
+            self._insert_decision(change, claim, status, slots)
         return change.result
+
+    def _insert_decision(self, change, claim: Claim, status: Status, slots: dict[str, list[SlotValue]]) -> str:
+        """The curator's own row deciding on someone else's claim (a suggestion), pointing at it."""
+        claim_id = uuid.uuid4().hex
+        change.create_claim(claim_id)
+        self.store.insert_claims([{**claim, "id": claim_id, "status": status, "annotator": self.annotator,
+                                   "based_on": claim["id"], "slots": slots, "schema_hash": self.schema.hash,
+                                   "created_at": now(), "updated_at": now()}], now())
+        return claim_id
 
     def _set_claim_status(self, claim: Claim, status: Status, action: str) -> Change:
         if claim["status"] == status:  # nothing to store, nothing to undo
@@ -473,6 +700,12 @@ class _Recording:
             self.result.claims.add(str(key))
         elif table == "spans":
             self.result.spans.add(int(key))
+        elif table in ("kb_entities", "kb_aliases"):
+            self.result.kb = True
+        elif table == "document_progress":
+            self.result.progress = True
+        elif table == Store.PUBLISHED:
+            self.result.published = True
 
     def after(self) -> dict:
         return {table: {key: self.store.row_snapshot(table, key) for key in rows} for table, rows in self.before.items()}
@@ -483,6 +716,7 @@ def _row_name(table: str, key: str) -> str:
     parts = key.split(KEY_SEP)
     return {"spans": lambda: f"span {key}", "claims": lambda: f"claim {key[:8]}",
             "document_progress": lambda: "the article's done mark",
+            Store.PUBLISHED: lambda: "the article's publication date",
             "kb_entities": lambda: f"the canonical entity {key}",
             "kb_aliases": lambda: f"the alias “{parts[0]}” of {parts[-1]}"}[table]()
 
@@ -514,3 +748,31 @@ def _nearest_occurrence(text: str, needle: str, near: int) -> tuple[int, int] | 
         return None
     best = min(starts, key=lambda s: abs(s - near))
     return best, best + len(needle)
+
+
+@dataclass
+class Occurrences:
+    """Where labelling a mention everywhere would label: per article, the places and the span the
+    curator sees at each (None: a new span)."""
+
+    mention: str
+    label: str
+    kb_id: str | None
+    canonical: str | None
+    plans: dict[int, list[tuple[int, int, dict | None]]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(len(plan) for plan in self.plans.values())
+
+
+def whole_word_places(text: str, mention: str, ignore_case: bool = False) -> list[tuple[int, int]]:
+    """Every place a mention occurs in a text as whole words, with its case ("Apple", not "apple")
+    unless told to ignore it."""
+    if not mention.strip():
+        return []
+    return [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(mention)}(?!\w)", text, re.IGNORECASE if ignore_case else 0)]
+
+
+def _label_words(span: dict) -> str:
+    return f"{span['label']}, linked to {span['kb_id']}" if span.get("kb_id") else span["label"]

@@ -11,6 +11,8 @@ Decisions kept here:
   name and position (an ordered subquery feeds each aggregate, so the order is kept).
 - A slot declared `multiple` in the schema, or holding more than one value, is a list.
 - `confidence` is written with SQLite's 15 significant digits.
+- `lead_time` holds each curator's active seconds on the document (annotations/progress.py), one
+  decimal; an export of one annotator's work holds theirs only.
 - A document is written when any of its spans or claims passes the filter.
 """
 
@@ -82,8 +84,15 @@ _CLAIM = _object(("id", "c.id"), ("type", "c.type"), ("status", "c.status"), ("a
 _DONE_BY = ("json((SELECT json_group_array(annotator) FROM (SELECT annotator FROM document_progress p "
             "WHERE p.doc_id = d.id AND p.status = 'done' ORDER BY annotator)))")
 
-_HEADER = _object(("name", "d.name"), ("title", "d.title"), ("lang", "d.lang"), ("sha256", "d.sha256"), ("text", "d.text"),
-                  ("meta", "json(d.meta)"), ("published", "d.published"), ("done_by", _DONE_BY))
+# Each curator's active seconds on the document, as Label Studio exports an annotation's lead_time.
+_LEAD_TIME = ("json(coalesce((SELECT json_group_object(annotator, seconds) FROM (SELECT annotator, round(seconds, 1) AS seconds "
+              "FROM active_time a WHERE a.doc_id = d.id{only} ORDER BY annotator)), '{{}}'))")
+
+
+def _header(annotator: str | None) -> str:
+    return _object(("name", "d.name"), ("title", "d.title"), ("lang", "d.lang"), ("sha256", "d.sha256"), ("text", "d.text"),
+                   ("meta", "json(d.meta)"), ("published", "d.published"), ("done_by", _DONE_BY),
+                   ("lead_time", _LEAD_TIME.format(only=" AND a.annotator = ?" if annotator else "")))
 
 
 def lines(store: Store, kb: KnowledgeBase, schema: ClaimSchema, statuses: tuple[str, ...] | None = None,
@@ -95,11 +104,12 @@ def lines(store: Store, kb: KnowledgeBase, schema: ClaimSchema, statuses: tuple[
     claim_filter, claim_params = row_filter(statuses, annotator, types, "c.")
     spans = _array(f'SELECT {_SPAN} AS item FROM spans s WHERE s.doc_id = d.id{span_filter} ORDER BY s.start, s."end", s.id')
     claims = _array(f"SELECT {_CLAIM} AS item FROM claims c WHERE c.doc_id = d.id{claim_filter} ORDER BY c.evidence_start, c.id")
-    sql = f"SELECT d.name, d.sha256, {_HEADER}, {spans}, {claims} FROM documents d WHERE d.id BETWEEN ? AND ?"
+    sql = f"SELECT d.name, d.sha256, {_header(annotator)}, {spans}, {claims} FROM documents d WHERE d.id BETWEEN ? AND ?"
+    header_params = [annotator] if annotator else []
     last = store.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
     for low in range(0, last + 1, DOCUMENTS_PER_QUERY):
         bounds = [low, low + DOCUMENTS_PER_QUERY - 1]
-        for name, sha256, header, span_array, claim_array in store.db.execute(sql, span_params + claim_params + bounds):
+        for name, sha256, header, span_array, claim_array in store.db.execute(sql, header_params + span_params + claim_params + bounds):
             if span_array is None and claim_array is None:
                 continue
             yield Line(name, sha256, f'{header[:-1]},"spans":{span_array or "[]"},"claims":{claim_array or "[]"}}}')

@@ -283,6 +283,25 @@ def m006_span_ids_never_reused(db: sqlite_utils.Database) -> None:
         q(f"CREATE INDEX {index}")
 
 
+@migrations()
+def m007_active_time(db: sqlite_utils.Database) -> None:
+    """Active time per curator and article: seconds between two of the curator's key presses or
+    clicks on it, a gap over a minute not counted (annotations/progress.py), and the claim they
+    were on last, where the app reopens. A row of its own rather than a column of
+    document_progress, whose rows undo and redo put back: undoing "done" must not take back time."""
+    # execute, not executescript: that would commit the migrations' transaction half-way
+    db.execute("""
+        CREATE TABLE active_time (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            seconds REAL NOT NULL DEFAULT 0 CHECK (seconds >= 0),
+            claim_id TEXT,
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, annotator))""")
+    db.execute("CREATE INDEX active_time_annotator ON active_time(annotator, updated_at)")
+
+
 OLD_ORIGINS = check_in("origin", FIRST_ORIGINS)[len("CHECK ("):-1]
 
 
@@ -586,6 +605,84 @@ class Store:
         done = self.db.execute("SELECT count(*) FROM document_progress WHERE annotator = ? AND status = ?", [annotator, Progress.DONE])
         return done.fetchone()[0], self.count_documents()
 
+    def next_with_undecided(self, annotator: str, after: int, min_confidence: float = 0.0) -> int | None:
+        """The next article (in list order, wrapping round) holding a suggested claim the curator
+        has not decided on, with a confidence of at least `min_confidence` (or none given)."""
+        for low in (after, 0):
+            row = self.db.execute(
+                "SELECT DISTINCT c.doc_id FROM claims c WHERE c.doc_id > ? AND c.doc_id != ? AND c.annotator = 'model' "
+                "AND c.status = 'suggested' AND coalesce(c.confidence, 1) >= ? "
+                "AND NOT EXISTS (SELECT 1 FROM claims o WHERE o.based_on = c.id AND o.annotator = ?) ORDER BY c.doc_id LIMIT 1",
+                [low, after, min_confidence, annotator]).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def search_document_ids(self, words: str) -> list[int]:
+        """Every document whose title or text has these words (the article list's search), in id order."""
+        match = ArticleQuery(words).match()
+        if not match:
+            return []
+        return [r[0] for r in self.db.execute(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rowid", [match])]
+
+    def set_published(self, doc_id: int, published: str | None) -> None:
+        """The article's publication date (ISO), the one thing about a document a curator may change."""
+        self.db.execute("UPDATE documents SET published = ? WHERE id = ?", [published, doc_id])
+
+    # -- active time ----------------------------------------------------------------------------
+
+    def add_active_time(self, doc_id: int, annotator: str, seconds: float, claim_id: str | None = None) -> None:
+        """Add a curator's active seconds on an article, and note the claim they are on."""
+        stamp = now()
+        self.db.execute(
+            "INSERT INTO active_time (doc_id, annotator, seconds, claim_id, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (doc_id, annotator) DO UPDATE SET seconds = seconds + excluded.seconds, "
+            "claim_id = coalesce(excluded.claim_id, claim_id), updated_at = excluded.updated_at",
+            [doc_id, annotator, max(0.0, float(seconds)), claim_id, stamp, stamp])
+
+    def keep_active_time(self, doc_id: int, annotator: str, seconds: float) -> None:
+        """A curator's active time on an article as another workspace recorded it: the larger of the
+        two is kept, so importing a bundle twice adds nothing."""
+        stamp = now()
+        self.db.execute(
+            "INSERT INTO active_time (doc_id, annotator, seconds, started_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (doc_id, annotator) DO UPDATE SET seconds = max(seconds, excluded.seconds)",
+            [doc_id, annotator, max(0.0, float(seconds)), stamp, stamp])
+
+    def active_seconds(self, annotator: str, doc_id: int | None = None) -> float:
+        """A curator's active seconds on one article, or on all."""
+        where, params = "annotator = ?", [annotator]
+        if doc_id is not None:
+            where, params = where + " AND doc_id = ?", params + [doc_id]
+        return self.db.execute(f"SELECT coalesce(sum(seconds), 0) FROM active_time WHERE {where}", params).fetchone()[0]
+
+    def last_place(self, annotator: str) -> tuple[int, str | None] | None:
+        """(article, claim) where the curator was last active, or None."""
+        row = self.db.execute("SELECT doc_id, claim_id FROM active_time WHERE annotator = ? ORDER BY updated_at DESC LIMIT 1",
+                              [annotator]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def active_time_rows(self) -> list[tuple[str, int, float, bool]]:
+        """(curator, article, active seconds, whether they finished it) for every article someone worked on."""
+        return self.db.execute(
+            "SELECT a.annotator, a.doc_id, a.seconds, EXISTS (SELECT 1 FROM document_progress p WHERE p.doc_id = a.doc_id "
+            "AND p.annotator = a.annotator AND p.status = 'done') FROM active_time a ORDER BY a.annotator, a.doc_id").fetchall()
+
+    def done_per_day(self) -> list[tuple[str, str, int]]:
+        """(curator, day, articles they marked done that day), by curator and day."""
+        return self.db.execute(
+            "SELECT annotator, substr(updated_at, 1, 10), count(*) FROM document_progress WHERE status = 'done' "
+            "GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
+
+    def decisions_per_curator(self) -> dict[str, int]:
+        """How many claims each curator or reviewer has decided (accepted, corrected, added, rejected or made gold)."""
+        return dict(self.db.execute("SELECT annotator, count(*) FROM claims WHERE annotator != 'model' GROUP BY 1 ORDER BY 1").fetchall())
+
+    def lead_times(self, doc_id: int) -> dict[str, float]:
+        """Each curator's active seconds on one article."""
+        return dict(self.db.execute("SELECT annotator, seconds FROM active_time WHERE doc_id = ? ORDER BY annotator", [doc_id]).fetchall())
+
     def languages(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT lang FROM documents ORDER BY lang")]
 
@@ -885,9 +982,15 @@ class Store:
 
     _KEYS: ClassVar[dict[str, tuple[str, ...]]] = {"claims": ("id",), "spans": ("id",), "document_progress": ("doc_id", "annotator"),
              "kb_entities": ("kb_id",), "kb_aliases": ("alias", "kb_id")}
+    # The audit log's name for a document's publication date: a column of documents, put back by
+    # UPDATE (a document is never deleted and re-inserted, which would take its spans with it).
+    PUBLISHED = "document_published"
 
     def row_snapshot(self, table: str, key: str) -> dict | None:
         """One row as a dict (a claim with its slot rows), or None; compound keys are joined by KEY_SEP."""
+        if table == self.PUBLISHED:
+            row = self.db.execute("SELECT id, published FROM documents WHERE id = ?", [int(key)]).fetchone()
+            return {"id": row[0], "published": row[1]} if row else None
         columns = self._KEYS[table]
         where = " AND ".join(f"{c} = ?" for c in columns)
         rows = list(self.db[table].rows_where(where, key.split(KEY_SEP)))
@@ -901,6 +1004,9 @@ class Store:
 
     def restore_row(self, table: str, key: str, row: dict | None) -> None:
         """Put a row back as a snapshot had it (None: the row did not exist)."""
+        if table == self.PUBLISHED:
+            self.set_published(int(key), (row or {}).get("published"))
+            return
         columns = self._KEYS[table]
         self.db[table].delete_where(" AND ".join(f"{c} = ?" for c in columns), key.split(KEY_SEP))
         if row is not None:

@@ -18,7 +18,6 @@ def run(args) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from gui.frame import show_failure
     from gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -41,8 +40,8 @@ def run(args) -> int:
             window = MainWindow(store, Curation.open(settings, store, curator))
         if args.doc:
             window.open_document(store.document_id(args.doc))
-        elif window.documents.rowCount():
-            window.open_document(window.documents.row(0)["id"])
+        elif (args.review or not window.open_last_place()) and window.documents.rowCount():
+            window.open_document(window.documents.row(0)["id"])  # where the curator was last, else the first
     except Exception as e:  # the workspace cannot be opened: say why in a window, not a traceback
         message = str(e) if isinstance(e, ClaimdeskError) else f"an unexpected error ({type(e).__name__}: {e})"
         if not isinstance(e, ClaimdeskError):
@@ -55,7 +54,7 @@ def run(args) -> int:
     if args.screenshot:
         return screenshot(app, window, args.screenshot)
     window.show()
-    sys.excepthook = lambda kind, error, trace: show_failure(window, "Not stored (the last thing you did)", error)
+    sys.excepthook = lambda kind, error, trace: window.runner.tell("Not stored (the last thing you did)", error)
     if not args.review and not store.read_only:
         # The window is usable at once; the model loads and new documents are pre-annotated meanwhile.
         window.start_preannotation(settings)

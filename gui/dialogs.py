@@ -1,7 +1,8 @@
-"""Small keyboard-first dialogs: edit a slot, add a claim, link a span to a canonical entity.
+"""Small keyboard-first dialogs: a list to pick from by typing (labels, claim types), linking a
+span to a canonical entity, editing a gold slot in review, and the progress figures.
 
-Each dialog only gathers what the curator chose; the main window makes the one core call. Slot
-values are normalised by the core while the dialog is open, so a typo is shown before it is stored.
+Each dialog only gathers what the person chose; the window makes the one core call. Slot values
+are normalised by the core while the dialog is open, so a typo is shown before it is stored.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from annotations.curation import Curation
@@ -26,6 +27,7 @@ from annotations.errors import ClaimdeskError
 from annotations.model import VALUE_KINDS, VALUE_LABEL_KINDS, Status, label_fits_slot
 from annotations.schema import Slot
 from annotations.store import Document
+from annotations.wording import duration_words
 
 SpanRole = Qt.ItemDataRole.UserRole
 
@@ -214,80 +216,105 @@ def _shown(value: dict) -> str:
             f"{normal.get('currency', '')} {normal.get('qualifier', '')}".strip() + where)
 
 
-class AddClaimDialog(QDialog):
-    """N: a claim of any type, through a form generated from the schema's slots."""
+class Palette(QDialog):
+    """A list to pick from by typing: every word typed narrows it (a label, a claim type), ↑/↓
+    move, Enter picks the one selected, Esc picks nothing. `choice` is the item's data, or None."""
 
-    def __init__(self, curation: Curation, doc: Document, spans: list[dict], near: int, parent=None):
+    def __init__(self, title: str, items: list[tuple[str, object]], parent=None):
         super().__init__(parent)
-        self.curation, self.doc, self.spans, self.near = curation, doc, spans, near
-        self.setWindowTitle("Add a claim")
-        self.result_slots: dict[str, list[dict]] = {}
-        self.type_choice = QComboBox()
-        self.type_choice.addItems(list(curation.schema.claim_types))
-        self.form = QFormLayout()
-        self.fields: dict[str, QComboBox] = {}
-        self.feedback = QLabel()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
+        self.setWindowTitle(title)
+        self.choice = None
+        self.filter = QLineEdit(placeholderText="type to narrow the list; ↑/↓, Enter")
+        self.list = QListWidget()
+        for text, data in items:
+            item = QListWidgetItem(text)
+            item.setData(SpanRole, data)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.filter.textChanged.connect(self._narrow)
+        self.filter.installEventFilter(self)
+        self.list.itemActivated.connect(lambda _: self._pick())
         layout = QVBoxLayout(self)
-        layout.addWidget(self.type_choice)
-        layout.addLayout(self.form)
-        layout.addWidget(self.feedback)
-        layout.addWidget(self.buttons)
-        self.type_choice.currentTextChanged.connect(self._build_form)
-        self._build_form(self.type_choice.currentText())
-        self.resize(560, 420)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list)
+        self.resize(380, 420)
+        self.filter.setFocus()
 
-    @property
-    def claim_type(self) -> str:
-        return self.type_choice.currentText()
+    def _narrow(self, text: str) -> None:
+        words = text.lower().split()
+        first = None
+        for n in range(self.list.count()):
+            item = self.list.item(n)
+            hidden = not all(w in item.text().lower() for w in words)
+            item.setHidden(hidden)
+            if not hidden and first is None:
+                first = n
+        # what the typing begins best: the item whose name starts with it, else the first left
+        starting = next((n for n in range(self.list.count()) if not self.list.item(n).isHidden()
+                         and self.list.item(n).text().lower().startswith(text.lower().strip())), first)
+        if starting is not None:
+            self.list.setCurrentRow(starting)
 
-    def _build_form(self, claim_type: str) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.fields = {}
-        for name, slot in self.curation.schema.claim_types[claim_type].slots.items():
-            field = QComboBox(editable=True)
-            field.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            field.setCompleter(None)  # inline completion turned "Japan" into "Japanese" and took the Enter
-            field.addItem("", None)
-            for span in candidate_spans(slot, self.doc, self.spans, self.near):
-                field.addItem(self.doc.text[span["start"]:span["end"]], span)
-            if slot.kind == "choice":
-                for choice in slot.choices:
-                    field.addItem(choice, None)
-            field.setCurrentIndex(0)
-            if slot.multiple:
-                field.lineEdit().setPlaceholderText("several values: Xiaomi, SK Telecom")
-            self.fields[name] = field
-            self.form.addRow(f"{name}{' *' if slot.required else ''}", field)
-        # fields made after the buttons would come after them in the Tab order: type, fields, OK, Cancel
-        chain = [self.type_choice, *self.fields.values(), *self.buttons.buttons()]
-        for before, after in zip(chain, chain[1:]):
-            QWidget.setTabOrder(before, after)
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == event.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self._step(1 if event.key() == Qt.Key.Key_Down else -1)
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._pick()
+                return True
+        return False
 
-    def _accept(self) -> None:
-        slots, problems = {}, []
-        for name, field in self.fields.items():
-            text = field.currentText().strip()
-            if not text:
-                continue
-            span = field.currentData() if field.currentIndex() > 0 and field.itemText(field.currentIndex()) == text else None
-            try:
-                if span:
-                    values = [self.curation.slot_value_from_span(self.doc, self.claim_type, name, span)]
-                else:
-                    values = self.curation.slot_values_from_text(self.doc, self.claim_type, name, text, self.near)
-            except ClaimdeskError as e:
-                problems.append(str(e))
-                continue
-            slots[name] = values
-        if problems:
-            self.feedback.setText("⚠ " + "; ".join(problems))
-            return
-        self.result_slots = slots
-        self.accept()
+    def _step(self, step: int) -> None:
+        row = self.list.currentRow() + step
+        while 0 <= row < self.list.count() and self.list.item(row).isHidden():
+            row += step
+        if 0 <= row < self.list.count():
+            self.list.setCurrentRow(row)
+
+    def _pick(self) -> None:
+        item = self.list.currentItem()
+        if item is not None and not item.isHidden():
+            self.choice = item.data(SpanRole)
+            self.accept()
+
+
+class ProgressView(QDialog):
+    """Progress (Ctrl+P): per curator, articles done and per day, active time, the median time per
+    finished article and claims per hour (annotations/progress.py)."""
+
+    def __init__(self, figures: dict, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Progress")
+        headers = ["curator", "articles done", "active time", "articles timed", "median per finished article",
+                   "claims decided", "claims an hour"]
+        self.table = QTableWidget(len(figures), len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.verticalHeader().hide()
+        days = sorted({day for person in figures.values() for day in person.done_per_day})
+        for row, (name, person) in enumerate(figures.items()):
+            cells = [name, str(person.articles_done), duration_words(person.active_seconds), str(person.articles_timed),
+                     "—" if person.median_seconds_per_article is None else duration_words(person.median_seconds_per_article),
+                     str(person.claims_decided), "—" if person.claims_per_hour is None else f"{person.claims_per_hour:.0f}"]
+            for column, cell in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(cell))
+        self.table.resizeColumnsToContents()
+        self.per_day = QTableWidget(len(days), len(figures))
+        self.per_day.setHorizontalHeaderLabels(list(figures))
+        self.per_day.setVerticalHeaderLabels(days)
+        for row, day in enumerate(days):
+            for column, person in enumerate(figures.values()):
+                self.per_day.setItem(row, column, QTableWidgetItem(str(person.done_per_day.get(day, ""))))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Active time counts the time between two of a curator's keys or clicks, "
+                                "leaving out pauses of over a minute."))
+        layout.addWidget(self.table)
+        layout.addWidget(QLabel("Articles done per day:"))
+        layout.addWidget(self.per_day)
+        layout.addWidget(buttons)
+        self.resize(820, 480)
 
 
 class LinkDialog(QDialog):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from annotations.model import MODEL_ANNOTATOR, Origin, Progress, Status
-from annotations.schema import ClaimType
 from annotations.store import ArticleQuery, Store
+from annotations.wording import claim_words
 
 IdRole = Qt.ItemDataRole.UserRole + 1
+ConfidenceRole = Qt.ItemDataRole.UserRole + 2
 STATUS_MARK = {Progress.NEW: "○", Progress.IN_PROGRESS: "◐", Progress.DONE: "●"}
 # a mark and a colour for every status the core declares (tests/test_vocabulary.py checks none is missing)
 CLAIM_MARK = {Status.SUGGESTED: "?", Status.ACCEPTED: "✓", Status.CORRECTED: "✎", Status.REJECTED: "✗", Status.GOLD: "★"}
@@ -91,42 +93,109 @@ class DocumentListModel(QAbstractListModel):
             self.dataChanged.emit(self.index(number), self.index(number))
 
 
-def slot_summary(claim: dict, slot_order: list[str]) -> str:
-    """The claim's values in the schema's slot order: "Xiaomi · India · 28.7% → 28.7 · 2019-Q2"."""
-    names = [n for n in slot_order if n in claim["slots"]] + [n for n in claim["slots"] if n not in slot_order]
-    return " · ".join("/".join(shown_value(v) for v in claim["slots"][name]) for name in names)
+class ClaimTableModel(QAbstractTableModel):
+    """The open article's claims as a table of facts: status, type, the slots as name=value (as a
+    curator writes them, with the evidence's words beneath), and the confidence.
 
+    `_claims` -- the core's claim dicts, as Curation.claims gives them; `_shown` -- those shown, in
+    the order asked for (position in the article or confidence), without the suggestions below the
+    threshold. The rows are computed once per change, never per cell."""
 
-def shown_value(value: dict) -> str:
-    """A slot value as a curator reads it: the canonical name, or the normalised number, or the text."""
-    if value.get("canonical"):
-        return value["canonical"]
-    normal = (value.get("value") or {}).get("value")
-    if isinstance(normal, (int, float)) and not isinstance(normal, bool):
-        return f"{normal:,}"
-    return str(normal) if normal is not None else value.get("text", "")
+    COLUMNS = ("", "claim", "facts", "confidence")
+    STATUS, TYPE, FACTS, CONFIDENCE = range(4)
+    ORDERS = ("position", "confidence")
 
-
-class ClaimListModel(QAbstractListModel):
-    """The claims of the open article as the curator sees them. `_claims` -- the core's claim dicts."""
-
-    def __init__(self, claims: list[dict], slot_orders: dict[str, list[str]] | None = None, parent=None):
+    def __init__(self, slot_orders: dict[str, list[str]] | None = None, parent=None):
         super().__init__(parent)
-        self._claims = list(claims)
         self._slot_orders = slot_orders or {}
+        self._claims: list[dict] = []
+        self._shown: list[dict] = []
+        self._lines: dict[str, str] = {}
+        self._text = ""
+        self.threshold = 0.0
+        self.order = "position"
+
+    # -- the project's own API --------------------------------------------------------------------
+
+    def set_claims(self, claims: list[dict], text: str) -> None:
+        self._claims, self._text = list(claims), text
+        self._refresh()
+
+    def set_threshold(self, threshold: float) -> None:
+        self.threshold = min(1.0, max(0.0, round(threshold, 2)))
+        self._refresh()
+
+    def set_order(self, order: str) -> None:
+        self.order = order
+        self._refresh()
+
+    def hidden(self) -> int:
+        """Suggestions under the threshold, not shown."""
+        return len(self._claims) - len(self._shown)
+
+    def claim(self, row: int) -> dict | None:
+        return self._shown[row] if 0 <= row < len(self._shown) else None
+
+    def claims(self) -> list[dict]:
+        """The claims shown, in order."""
+        return list(self._shown)
+
+    def row_of(self, claim_id: str | None) -> int:
+        """The row of a claim, or of the curator's decision on it (a suggestion decided on is
+        replaced by the curator's own row); -1 when not shown."""
+        for n, claim in enumerate(self._shown):
+            if claim_id is not None and claim_id in (claim["id"], claim.get("based_on")):
+                return n
+        return -1
+
+    def _visible(self, claim: dict) -> bool:
+        confidence = claim.get("confidence")
+        return claim["status"] != "suggested" or confidence is None or confidence >= self.threshold
+
+    def _refresh(self) -> None:
+        self.beginResetModel()
+        shown = [c for c in self._claims if self._visible(c)]
+        if self.order == "confidence":
+            shown.sort(key=lambda c: -(c.get("confidence") if c.get("confidence") is not None else 1.0))
+        self._shown = shown
+        self._lines = {c["id"]: self._facts(c) for c in shown}
+        self.endResetModel()
+
+    def _facts(self, claim: dict) -> str:
+        lines = [claim_words(claim, self._slot_orders.get(claim["type"], [])) or "(no slot filled yet)"]
+        evidence = claim.get("evidence") or {}
+        if evidence.get("start") is not None:
+            words = " ".join(self._text[evidence["start"]:evidence["end"]].split())
+            lines.append(f"“{words[:90]}…”" if len(words) > 90 else f"“{words}”")
+        lines += [f"⚠ {p}" for p in claim["problems"]] + [f"ℹ {n}" for n in claim.get("notices", [])]
+        return "\n".join(lines)
+
+    # -- Qt ---------------------------------------------------------------------------------------
+
+    def index(self, row: int, column: int = 0, parent=QModelIndex()) -> QModelIndex:
+        return self.createIndex(row, column) if self.hasIndex(row, column, parent) else QModelIndex()
 
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._claims)
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._claims):
+        if not index.isValid() or not 0 <= index.row() < len(self._shown) or not 0 <= index.column() < len(self.COLUMNS):
             return None
-        claim = self._claims[index.row()]
+        claim, column = self._shown[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            line = f"{CLAIM_MARK[claim['status']]} {claim['type']}: {slot_summary(claim, self._slot_orders.get(claim['type'], []))}"
-            line += "\n    ⚠ " + "; ".join(claim["problems"]) if claim["problems"] else ""
-            return line + ("\n    ℹ " + "; ".join(claim["notices"]) if claim.get("notices") else "")
-        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == self.STATUS:
+                return CLAIM_MARK[claim["status"]]
+            if column == self.TYPE:
+                return claim["type"].replace("_", " ")
+            if column == self.FACTS:
+                return self._lines[claim["id"]]
+            return "" if claim.get("confidence") is None else f"{claim['confidence']:.2f}"
+        if role == ConfidenceRole and column == self.CONFIDENCE:
+            return claim.get("confidence")
+        if role == Qt.ItemDataRole.ForegroundRole and column != self.CONFIDENCE:
             return QColor("#b00020") if claim["problems"] and claim["status"] != Status.REJECTED else QColor(CLAIM_COLOR[claim["status"]])
         if role == Qt.ItemDataRole.ToolTipRole:
             who = ("suggested by the LLM" if claim["origin"] == Origin.LLM else "suggested by the pipeline") \
@@ -136,63 +205,30 @@ class ClaimListModel(QAbstractListModel):
             return claim["id"]
         return None
 
-    def claim(self, row: int) -> dict | None:
-        return self._claims[row] if 0 <= row < len(self._claims) else None
-
-    def row_of(self, claim_id: str) -> int:
-        return next((i for i, c in enumerate(self._claims) if c["id"] == claim_id), -1)
-
-
-class SlotTableModel(QAbstractTableModel):
-    """Every slot of the selected claim's type, filled or not: slot, text, normalised value, problem."""
-
-    HEADERS = ("slot", "text", "value", "")
-
-    def __init__(self, claim: dict | None = None, claim_type: ClaimType | None = None, parent=None):
-        super().__init__(parent)
-        self._rows: list[tuple[str, str, str, str]] = []
-        if claim and claim_type:
-            problems = claim["problems"]
-            for name, slot in claim_type.slots.items():
-                values = claim["slots"].get(name) or []
-                text = " / ".join(v.get("text", "") for v in values)
-                shown = " / ".join(_normalised(v) for v in values)
-                problem = next((p for p in problems if p.startswith(name + " ") or p.startswith(name + ":")), "")
-                unplaced = any(v.get("start") is None for v in values)
-                mark = problem or ("not in the text" if unplaced else "required" if slot.required else "")
-                self._rows.append((name, text, shown, mark))
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < 4:
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3 and row[3] != "required":
-            return QColor("#b00020")
-        return None
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 4:
-            return self.HEADERS[section]
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section]
         return None
 
-    def slot_name(self, row: int) -> str | None:
-        return self._rows[row][0] if 0 <= row < len(self._rows) else None
 
-    def first_problem_row(self) -> int:
-        return next((i for i, row in enumerate(self._rows) if row[3] and row[3] != "required"), 0)
+class ConfidenceBar(QStyledItemDelegate):
+    """The confidence as a bar with its figure: a column to scan, not digits to read."""
 
-
-def _normalised(value: dict) -> str:
-    if value.get("label") is not None:  # an entity: its canonical name, if linked
-        return value.get("canonical") or value.get("kb_id") or f"({value['label']}, not linked)"
-    normal = value.get("value") or {}
-    extra = [str(normal[k]) for k in ("currency", "qualifier") if normal.get(k) and normal[k] != "exact"]
-    return " ".join([shown_value(value), *extra])
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        confidence = index.data(ConfidenceRole)
+        if confidence is None:
+            super().paint(painter, option, index)
+            return
+        self.initStyleOption(option, index)
+        option.text = ""
+        option.widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        bar = option.rect.adjusted(4, 6, -4, -6)
+        bar.setHeight(min(bar.height(), 14))
+        painter.save()
+        painter.fillRect(bar, QColor("#e6e6e6"))
+        filled = QRect(bar)
+        filled.setWidth(round(bar.width() * max(0.0, min(1.0, confidence))))
+        painter.fillRect(filled, QColor("#4a7fb5") if confidence >= 0.5 else QColor("#b5834a"))
+        painter.setPen(QColor("#111111"))
+        painter.drawText(bar, Qt.AlignmentFlag.AlignCenter, f"{confidence:.2f}")
+        painter.restore()

@@ -4,6 +4,8 @@
     S  take the selected cell's slot into gold  E  edit a slot of the gold     X  reject
     N  note on the gold                         Ctrl+Z / Ctrl+Shift+Z  undo / redo   D  article reviewed, next
 On opening an article, the claims and spans all curators agree on become gold (one undoable step).
+Every decision runs through the window's ActionRunner; what its Change names is read again (the
+claim groups for claims, the span groups and highlights for spans), nothing else.
 """
 
 from __future__ import annotations
@@ -20,20 +22,19 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from annotations.curation import Change
 from annotations.review import ClaimGroup, Review, SpanGroup
 from annotations.store import Store
+from annotations.wording import slot_value_words
 from gui.article_view import ArticleView
 from gui.dialogs import SlotDialog
-from gui.frame import add_help, add_key, column, read_only_banner, run_action, set_panes
-from gui.models import DocumentListModel, IdRole, shown_value
-from gui.workers import ConflictsWorker, stop_quietly
+from gui.frame import HelpOverlay, Key, bind_keys, column, read_only_banner, set_panes
+from gui.models import DocumentListModel, IdRole
+from gui.runner import ActionRunner, stop_quietly
+from gui.workers import ConflictsWorker
 
 CONFLICT_LINES = 10  # values listed per conflict across articles
-KEYS = [("J / K, ↓ / ↑", "next / previous difference"), ("1–9", "take curator N's version (claim or span label)"),
-        ("S", "take the selected cell's slot into the gold"), ("E", "edit a slot of the gold"), ("X", "reject"),
-        ("N", "note on the gold"), ("D", "article reviewed, open the next"), ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
-        ("F1", "these keys")]
-KEYS_HELP = "J/K move · 1–9 take curator N's version · S take the selected slot · E edit gold · X reject · N note · D reviewed → next · Ctrl+Z undo"
+KEYS_HELP = "J/K move · 1–9 take curator N's version · S take the selected slot · E edit gold · X reject · N note · D reviewed → next · Ctrl+Z undo · F1 keys"
 
 
 def _describe(version: dict | None, slot: str) -> str:
@@ -41,7 +42,7 @@ def _describe(version: dict | None, slot: str) -> str:
         return "—"
     if version["status"] == "rejected":
         return "rejected"
-    return " / ".join(shown_value(v) for v in version["slots"].get(slot, [])) or "·"
+    return " / ".join(slot_value_words(v) for v in version["slots"].get(slot, [])) or "·"
 
 
 class GroupListModel(QAbstractListModel):
@@ -145,6 +146,10 @@ class ReviewWindow(QMainWindow):
         self.store, self.review, self.schema = store, review, review.schema
         self.setWindowTitle(f"Claimdesk review — {store.path.name} — {review.annotator}")
         self.doc = None
+        self.claim_groups: list[ClaimGroup] = []
+        self.span_groups: list[SpanGroup] = []
+        self.runner = ActionRunner(self)
+        self.runner.changed.connect(self._on_changed)
         self.documents = DocumentListModel(parent=self)
         self.article_list = QListView()
         self.article_list.setModel(self.documents)
@@ -162,24 +167,31 @@ class ReviewWindow(QMainWindow):
         tabs.addTab(this_article, "This article")
         tabs.addTab(self.across, "Across articles")
         self.status = set_panes(self, [self.article_list, column(read_only_banner(store), self.article_view), tabs], [240, 600, 560])
-        self._make_actions()
+        self.key_table = self._key_table()
+        bind_keys(self, self.key_table)
+        self.help = HelpOverlay(self, self.key_table)
         self.reload()
 
-    def _make_actions(self) -> None:
-        menu = self.menuBar().addMenu("&Review")
-        add = lambda text, keys, slot: add_key(self, menu, text, keys, slot)
-        add("Next difference", ["J"], lambda: self._move(1))
-        add("Previous difference", ["K"], lambda: self._move(-1))
+    def _key_table(self) -> list[Key]:
+        review = "Review"
+        table = [Key(("J",), "next difference", lambda: self._move(1), review),
+                 Key(("K",), "previous difference", lambda: self._move(-1), review)]
         for number in range(1, 10):
-            add(f"Take curator {number}'s version", [str(number)], lambda _=False, n=number: self.take_version(n - 1))
-        add("Take the selected slot", ["S"], self.take_slot)
-        add("Edit a slot of the gold…", ["E"], self.edit_gold)
-        add("Reject", ["X"], self.reject)
-        add("Note…", ["N"], self.note)
-        add("Article reviewed, open next", ["D"], self.mark_reviewed)
-        add("Undo", ["Ctrl+Z"], lambda: self._apply("undo", self.review.undo))
-        add("Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], lambda: self._apply("redo", self.review.redo))
-        add_help(self, KEYS)
+            table.append(Key((str(number),), f"take curator {number}'s version", lambda n=number: self.take_version(n - 1), review,
+                             shown="1–9", group="take curator N's version (claim or span label)"))
+        table += [Key(("S",), "take the selected cell's slot into the gold", self.take_slot, review),
+                  Key(("E",), "edit a slot of the gold", self.edit_gold, review),
+                  Key(("X",), "reject", self.reject, review),
+                  Key(("N",), "note on the gold", self.note, review),
+                  Key(("D",), "article reviewed, open the next", self.mark_reviewed, review),
+                  Key(("Ctrl+Z",), "undo", lambda: self.runner.run("undo", self.review.undo, nothing="Nothing to undo."), review),
+                  Key(("Ctrl+Shift+Z", "Ctrl+Y"), "redo", lambda: self.runner.run("redo", self.review.redo, nothing="Nothing to redo."),
+                      review),
+                  Key(("F1", "?"), "these keys", self.help_open, "Help")]
+        return table
+
+    def help_open(self) -> None:
+        self.help.open()
 
     def reload(self) -> None:
         ids = set(self.review.documents())
@@ -192,9 +204,13 @@ class ReviewWindow(QMainWindow):
         self.across.addItem("Looking for the same fact with different values in other articles…")
         self._show_status("looking for conflicts across articles…")
         self.conflicts_worker = ConflictsWorker(self.store.path, self.schema, self)
-        self.conflicts_worker.done.connect(self._show_conflicts)
-        self.conflicts_worker.failed.connect(lambda message: self._show_status(f"conflicts across articles not checked: {message}"))
+        self.conflicts_worker.returned.connect(self._show_conflicts)
+        self.conflicts_worker.errored.connect(self._conflicts_failed)
         self.conflicts_worker.start()
+
+    def _conflicts_failed(self, error: Exception) -> None:
+        self.runner.tell("Conflicts across articles not checked", error)
+        self._show_status("conflicts across articles not checked")
 
     def _show_status(self, conflicts: str) -> None:
         self.status.setText(f"{self.review.annotator} (reviewer) · {self.store.path} · {self.to_review:,} articles to review"
@@ -222,7 +238,7 @@ class ReviewWindow(QMainWindow):
         """Closing while conflicts are being looked for stops that between two articles."""
         worker = getattr(self, "conflicts_worker", None)
         if worker is not None:
-            stop_quietly(worker, worker.done, worker.failed)
+            stop_quietly(worker, worker.returned, worker.errored)
         super().closeEvent(event)
 
     def open_document(self, doc_id: int) -> None:
@@ -230,23 +246,45 @@ class ReviewWindow(QMainWindow):
         if row >= 0 and self.article_list.currentIndex().row() != row:
             self.article_list.setCurrentIndex(self.documents.index(row))
             return
+        self.doc = None  # what auto_gold changes is read below, with the article
+        change = self.runner.run("what all curators agree on, as gold", lambda: self.review.auto_gold(doc_id), quiet=True)
         self.doc = self.store.document(doc_id)
-        change = self._apply("what all curators agree on, as gold", lambda: self.review.auto_gold(doc_id), quiet=True)
         if change:
-            self.statusBar().showMessage(f"What all curators agree on is now gold ({len(change.claims)} claims, "
-                                         f"{len(change.spans)} spans); Ctrl+Z undoes it.", 8000)
-        self._show()
+            self.runner.say(f"What all curators agree on is now gold ({len(change.claims)} claims, "
+                            f"{len(change.spans)} spans); Ctrl+Z undoes it.", 8000)
+        self.claim_groups, self.span_groups = self.review.claim_groups(doc_id), self.review.span_groups(doc_id)
+        self.article_view.show_article(self.doc.text, self._shown_spans())
+        self._show_groups(0)
+        self.documents.update_rows([doc_id])
         self.group_list.setFocus()
 
-    def _show(self, row: int = 0) -> None:
-        claim_groups, span_groups = self.review.claim_groups(self.doc.id), self.review.span_groups(self.doc.id)
-        groups = sorted(claim_groups + span_groups, key=lambda g: (g.agreed, g.gold is not None))
+    def _on_changed(self, change: Change) -> None:
+        """Read again only the groups the change touched; the article's text stays as it is."""
+        if self.doc is None:
+            return
+        if change.doc_id is not None and change.doc_id != self.doc.id:
+            self.open_document(change.doc_id)  # an undo in another article
+            return
+        row = self.group_list.currentIndex().row()
+        if change.claims or change.kb:
+            self.claim_groups = self.review.claim_groups(self.doc.id)
+        if change.spans or change.kb:
+            self.span_groups = self.review.span_groups(self.doc.id)
+            self.article_view.show_spans(self._shown_spans())
+        if change.claims or change.spans or change.kb:
+            self._show_groups(max(row, 0))
+        self.documents.update_rows(sorted(change.documents))
+
+    def _shown_spans(self) -> list[dict]:
+        """The gold where there is one, else the first curator's span, so the article reads as the result will."""
+        shown = [group.gold or next(iter(group.spans.values())) for group in self.span_groups]
+        return sorted(shown, key=lambda s: (s["start"], s["end"]))
+
+    def _show_groups(self, row: int = 0) -> None:
+        groups = sorted(self.claim_groups + self.span_groups, key=lambda g: (g.agreed, g.gold is not None))
         self.groups = GroupListModel(groups, self.doc.text, self)
         self.group_list.setModel(self.groups)
         self.group_list.selectionModel().currentChanged.connect(lambda current, _: self._on_group(current.row()))
-        # the gold where there is one, else the first curator's span, so the article reads as the result will
-        shown = [group.gold or next(iter(group.spans.values())) for group in span_groups]
-        self.article_view.show_article(self.doc.text, sorted(shown, key=lambda s: (s["start"], s["end"])))
         if groups:
             self.group_list.setCurrentIndex(self.groups.index(min(row, len(groups) - 1)))
         else:
@@ -257,9 +295,9 @@ class ReviewWindow(QMainWindow):
         self.comparison = ComparisonModel(group, self)
         self.table.setModel(self.comparison)
         if isinstance(group, ClaimGroup):
-            self.article_view.mark_claim(group.gold or group.first_version())
+            self.article_view.mark_claim(group.gold or group.first_version(), reveal=True)
         elif isinstance(group, SpanGroup):
-            self.article_view.mark_claim({"evidence": {"start": group.start, "end": group.end}, "slots": {}})
+            self.article_view.mark_claim({"evidence": {"start": group.start, "end": group.end}, "slots": {}}, reveal=True)
 
     def current_group(self):
         return self.groups.group(self.group_list.currentIndex().row())
@@ -277,74 +315,62 @@ class ReviewWindow(QMainWindow):
             return
         names = list(group.versions if isinstance(group, ClaimGroup) else group.labels)
         if number >= len(names):
-            self.statusBar().showMessage(f"⚠ there are {len(names)} curators on this article", 5000)
+            self.runner.say(f"⚠ there are {len(names)} curators on this article", 5000)
             return
         if isinstance(group, ClaimGroup):
-            self._apply("the version taken into gold", lambda: self.review.pick_version(group, names[number]))
+            self.runner.run("the version taken into gold", lambda: self.review.pick_version(group, names[number]))
         else:
-            self._apply("the label taken into gold", lambda: self.review.pick_span_label(group, names[number]))
+            self.runner.run("the label taken into gold", lambda: self.review.pick_span_label(group, names[number]))
 
     def take_slot(self) -> None:
         group, index = self.current_group(), self.table.currentIndex()
         if not isinstance(group, ClaimGroup) or not index.isValid():
-            self.statusBar().showMessage("Select a slot in a curator's column first (Tab to the table, arrows).", 5000)
+            self.runner.say("Select a slot in a curator's column first (Tab to the table, arrows).", 5000)
             return
         slot, curator = self.comparison.rows[index.row()], self.comparison.columns[index.column()]
         if slot in ("status", "note") or curator == "gold":
-            self.statusBar().showMessage("Select a slot value in a curator's column.", 5000)
+            self.runner.say("Select a slot value in a curator's column.", 5000)
             return
-        self._apply("the slot taken into gold", lambda: self.review.pick_slot(group, slot, curator))
+        self.runner.run("the slot taken into gold", lambda: self.review.pick_slot(group, slot, curator))
 
     def edit_gold(self) -> None:
         group = self.current_group()
         if not isinstance(group, ClaimGroup) or not group.gold or group.gold["status"] != "gold":
-            self.statusBar().showMessage("Take a version first (1–9), then edit it.", 5000)
+            self.runner.say("Take a version first (1–9), then edit it.", 5000)
             return
         row = self.table.currentIndex().row()
         slot = self.comparison.rows[row] if 0 <= row < len(self.comparison.rows) and self.comparison.rows[row] in group.slots else group.slots[0]
         spans = self.store.spans_of(self.doc.id)
         dialog = SlotDialog(self.review, self.doc, group.gold, slot, spans, self)
         if dialog.exec() and dialog.values is not None:
-            self._apply("the gold slot's new value", lambda: self.review.set_slot(group.gold["id"], dialog.slot_name, dialog.values))
+            self.runner.run("the gold slot's new value", lambda: self.review.set_slot(group.gold["id"], dialog.slot_name, dialog.values))
 
     def reject(self) -> None:
         group = self.current_group()
         if isinstance(group, ClaimGroup):
-            self._apply("rejecting the claim", lambda: self.review.reject_group(group))
+            self.runner.run("rejecting the claim", lambda: self.review.reject_group(group))
         elif isinstance(group, SpanGroup):
-            span = next(iter(group.spans.values()))
-            self._apply("rejecting the span", lambda: self.review.reject_span(span["id"]) if not group.gold else self.review.reject_span(group.gold["id"]))
+            span = group.gold or next(iter(group.spans.values()))
+            self.runner.run("rejecting the span", lambda: self.review.reject_span(span["id"]))
 
     def note(self) -> None:
         group = self.current_group()
         if not isinstance(group, ClaimGroup) or not group.gold:
-            self.statusBar().showMessage("A note goes on a decision: take a version or reject first.", 5000)
+            self.runner.say("A note goes on a decision: take a version or reject first.", 5000)
             return
         text, ok = QInputDialog.getText(self, "Note", "Why this decision:", text=group.gold.get("note") or "")
         if ok:
-            self._apply("the note", lambda: self.review.set_note(group.gold["id"], text))
+            self.runner.run("the note", lambda: self.review.set_note(group.gold["id"], text))
 
     def mark_reviewed(self) -> None:
         if not self.doc:
             return
         current = self.doc.id
-        if self._apply("the article's reviewed mark", lambda: self.review.mark_done(current)):
+        if self.runner.run("the article's reviewed mark", lambda: self.review.mark_done(current)):
             following = self.review.next_to_review(current)
             if following is None:
-                self.statusBar().showMessage("Every article to review is reviewed.", 8000)
+                self.runner.say("Every article to review is reviewed.", 8000)
                 return
             while self.documents.row_of(following) < 0 and self.documents.canFetchMore():
                 self.documents.fetchMore()  # bring it into the list, so it shows as selected
             self.open_document(following)
-
-    def _apply(self, what: str, action, quiet: bool = False):
-        row = self.group_list.currentIndex().row()
-        change = run_action(self, what, action)
-        if change is None:
-            return None
-        if not quiet:
-            self.statusBar().showMessage(f"{change.action.replace(':', ' ')} — stored", 3000)
-            if self.doc:
-                self._show(row)
-        self.documents.update_rows([self.doc.id] if self.doc else [])
-        return change

@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from annotations.curation import Curation  # noqa: E402
 from annotations.settings import load_settings  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from examples.curate_as_team import DOC, DOC2, curate_as_team  # noqa: E402
@@ -217,3 +218,39 @@ def record_conflicting_shares(curation) -> None:
         slot = lambda slot, typed, doc=doc: [curation.slot_value_from_text(doc, "market_share", slot, typed)]
         curation.add_claim(doc.id, "market_share", {"subject": slot("subject", "Xiaomi"), "market": slot("market", "India"),
                                                      "share": slot("share", share), "period": slot("period", "Q2 2019")})
+
+
+# -- the curation window, driven by keys ----------------------------------------------------------
+
+def make_window(qtbot, path, name="ana"):
+    from annotations.workspace import open_workspace
+    from gui.main_window import MainWindow
+
+    store = open_workspace(load_settings(path))
+    window = MainWindow(store, Curation.open(load_settings(path), store, name))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()  # as a window manager does; keys and focus need an active window
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    return window
+
+
+@pytest.fixture
+def window(qtbot, seeded_db):
+    """The curation window on a fresh copy of the pre-annotated seeds, on the first seed article."""
+    win = make_window(qtbot, seeded_db)
+    win.open_document(win.store.document_id(DOC))
+    yield win
+    win.close()
+    win.store.close()
+
+
+def open_new_article(window, folder, name: str, text: str) -> None:
+    """Import an article written for the test into the window's workspace and open it."""
+    from annotations.ingest import import_paths
+
+    article = Path(folder) / f"{name}.txt"
+    article.write_text(text, encoding="utf-8")
+    import_paths(window.store, [article])
+    window.reload_documents()
+    window.open_document(window.store.document_id(name))

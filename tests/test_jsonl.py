@@ -34,7 +34,7 @@ def python_records(store: Store) -> list[dict]:
         if spans or claims:
             records.append({
                 "name": doc.name, "title": doc.title, "lang": doc.lang, "sha256": doc.sha256, "text": doc.text, "meta": doc.meta,
-                "published": doc.published, "done_by": store.finished_by(doc_id),
+                "published": doc.published, "done_by": store.finished_by(doc_id), "lead_time": store.lead_times(doc_id),
                 "spans": [span_record(s, doc.text, KB) for s in spans],
                 "claims": [claim_record(c, doc.text, KB, SCHEMA) for c in claims]})
     return records

@@ -39,7 +39,7 @@ def test_opening_an_article_turns_agreement_into_gold_and_lists_differences_firs
     share = next(g for g in shown if isinstance(g, ClaimGroup) and g.type == "market_share")
     window.group_list.setCurrentIndex(window.groups.index(shown.index(share)))
     period_row = window.comparison.rows.index("period")
-    assert [window.comparison.index(period_row, c).data() for c in range(2)] == ["2019-Q3", "2019-Q2"]
+    assert [window.comparison.index(period_row, c).data() for c in range(2)] == ["Q3 2019", "Q2 2019"]
     assert window.comparison.headerData(0, Qt.Orientation.Horizontal) == "1 ana"
 
 
@@ -141,3 +141,31 @@ def test_across_articles_says_so_when_there_is_nothing(window, qtbot):
     qtbot.waitUntil(lambda: "across articles" in window.status.text() and "looking" not in window.status.text(), timeout=20_000)
     window._show_conflicts([])
     assert window.across.count() == 1 and window.across.item(0).text().startswith("No fact has different values")
+
+
+def test_a_failure_in_the_core_reaches_the_review_window_and_changes_nothing(window, qtbot, monkeypatch):
+    """#17 item 4: every reviewer action goes through the window's one runner."""
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("no curators")
+
+    monkeypatch.setattr(window.review, "pick_version", broken)
+    first = next(g for g in groups(window) if isinstance(g, ClaimGroup) and not g.agreed)
+    window.group_list.setCurrentIndex(window.groups.index(groups(window).index(first)))
+    qtbot.keyClick(window.group_list, Qt.Key.Key_1)
+    message = window.statusBar().currentMessage()
+    assert "Not stored (the version taken into gold)" in message and "ZeroDivisionError: no curators" in message
+
+
+def test_a_decision_on_a_span_reads_the_span_groups_again_not_the_claims(window, qtbot, monkeypatch):
+    read = []
+    for name in ("claim_groups", "span_groups"):
+        real = getattr(window.review, name)
+        monkeypatch.setattr(window.review, name, lambda doc_id, real=real, name=name: read.append(name) or real(doc_id))
+    text = window.article_view.toPlainText()
+    span_row = next(i for i, g in enumerate(groups(window)) if isinstance(g, SpanGroup) and not g.agreed)
+    place = (groups(window)[span_row].start, groups(window)[span_row].end)
+    window.group_list.setCurrentIndex(window.groups.index(span_row))
+    qtbot.keyClick(window.group_list, Qt.Key.Key_X)
+    assert read == ["span_groups"] and window.article_view.toPlainText() == text
+    [rejected] = [g for g in groups(window) if isinstance(g, SpanGroup) and (g.start, g.end) == place]
+    assert rejected.gold["status"] == "rejected"
