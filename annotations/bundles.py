@@ -27,11 +27,11 @@ from jsonschema import Draft202012Validator
 from annotations import jsontext
 from annotations.claims import claim_signature
 from annotations.errors import InputRefused
-from annotations.export import document_records
+from annotations.exports import document_records
 from annotations.files import is_sqlite_file
 from annotations.ingest import MAX_TEXT
-from annotations.kb import KnowledgeBase
 from annotations.model import MODEL_ANNOTATOR, Claim, Origin, Progress, Status, as_list
+from annotations.nlp.kb import KnowledgeBase
 from annotations.schema import ClaimSchema, EntityFile
 from annotations.settings import SCHEMA_DIR, load_settings
 from annotations.store import Store, now

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from annotations import schema as schema_mod
 from annotations.errors import ClaimdeskError, EnvironmentProblem, InputRefused
-from annotations.export import FORMATS, STATUSES
+from annotations.exports import FORMATS, STATUSES
 from annotations.files import check_output, environment_problem
 from annotations.imports import FORMATS as IMPORT_FORMATS
 from annotations.settings import Settings, load_settings
@@ -212,8 +212,8 @@ def cmd_schema(args) -> int:
     if args.schema_command == "suggest-triggers":
         return cmd_suggest_triggers(args)
     settings = load_settings()
-    from annotations.suggest import CUES_FILE
-    from annotations.values import VALUES_FILE
+    from annotations.nlp.suggest import CUES_FILE
+    from annotations.nlp.values import VALUES_FILE
 
     paths = [Path(p) for p in args.paths] or [settings.claims_schema, settings.entities_schema, VALUES_FILE, CUES_FILE]
     problems = schema_mod.check(paths)
@@ -228,7 +228,7 @@ def _settings(args) -> Settings:
     """The settings in force, with --db and --model (English) applied."""
     settings = load_settings(args.db)
     if getattr(args, "model", None):
-        from annotations.pipeline import installed
+        from annotations.nlp.pipeline import installed
 
         if not installed(args.model):
             raise EnvironmentProblem(f"--model {args.model}: neither an installed spaCy package nor a pipeline folder "
@@ -239,7 +239,7 @@ def _settings(args) -> Settings:
 
 def _schema_and_kb(args, store):
     """The claim schema and knowledge base in force, without loading spaCy (exports, review, figures)."""
-    from annotations.kb import KnowledgeBase
+    from annotations.nlp.kb import KnowledgeBase
     from annotations.schema import load_claim_schema, load_entity_file
 
     settings = load_settings(args.db)
@@ -251,7 +251,7 @@ def _schema_and_kb(args, store):
 def cmd_preannotate(args) -> int:
     from tqdm import tqdm
 
-    from annotations.preannotate import Preannotator, preannotate
+    from annotations.nlp.preannotate import Preannotator, preannotate
 
     llm = _llm_settings(args)
     with _store(args) as store:
@@ -320,7 +320,7 @@ def _statuses(value: str) -> tuple[str, ...] | None:
 def cmd_export(args) -> int:
     from tqdm import tqdm
 
-    from annotations.export import export
+    from annotations.exports import export
 
     statuses = _statuses(args.status)
     types = tuple(t.strip() for t in args.types.split(",")) if args.types else None
@@ -422,9 +422,9 @@ def _print_sources(sources: dict) -> None:
 def cmd_preannotate_file(args) -> int:
     from tqdm import tqdm
 
-    from annotations.export import write_jsonl
+    from annotations.exports import write_jsonl
     from annotations.ingest import read_inputs
-    from annotations.preannotate import Preannotator, bundle_records
+    from annotations.nlp.preannotate import Preannotator, bundle_records
 
     settings = _settings(args)
     check_output(Path(args.out), settings.db_path, inputs=[Path(args.source)], what="OUT.jsonl")
@@ -492,7 +492,7 @@ def _as_bundle(path: Path, args, schema):
     if args.source_format == "claimdesk":
         yield path
         return
-    from annotations.export import write_jsonl
+    from annotations.exports import write_jsonl
     from annotations.imports import Mapping, plan
 
     found = plan(path, args.source_format, schema, Mapping.load(Path(args.mapping) if args.mapping else None))
@@ -578,7 +578,7 @@ def cmd_suggest_triggers(args) -> int:
 def cmd_train(args) -> int:
     from tqdm import tqdm
 
-    from annotations.pipeline import resolve_model
+    from annotations.nlp.pipeline import resolve_model
     from annotations.train import train
 
     settings = load_settings(args.db)

@@ -43,7 +43,7 @@ def judged_suggestions(folder: Path, db: str | None = None) -> tuple[list[tuple[
     from dataclasses import replace
 
     from annotations.evaluate import as_fact, match_suggestions
-    from annotations.preannotate import Preannotator
+    from annotations.nlp.preannotate import Preannotator
 
     preannotator = replace(Preannotator.from_settings(load_settings(db)), calibration=None)
     gold = [fact for path in sorted(folder.glob("gold*.jsonl")) for fact in read_facts(path, preannotator.schema)]
@@ -71,7 +71,7 @@ def corpus_documents(folder: Path) -> list[dict]:
 
 def load_corpus(folder: Path, db_path: Path, progress=None) -> Corpus:
     """The corpus imported into a new workspace at db_path and pre-annotated there."""
-    from annotations.preannotate import Preannotator, preannotate
+    from annotations.nlp.preannotate import Preannotator, preannotate
 
     settings = load_settings(db_path)
     with open_workspace(settings) as store:

@@ -19,12 +19,12 @@ from datetime import date
 
 from annotations.claims import claim_problems, claim_signature
 from annotations.errors import InvalidAction
-from annotations.kb import KnowledgeBase
 from annotations.model import MODEL_ANNOTATOR, VALUE_KINDS, Claim, Origin, Progress, SlotValue, Status
+from annotations.nlp.kb import KnowledgeBase
+from annotations.nlp.values import VALUES_FILE, Values, load_values, parse_date
 from annotations.schema import ClaimSchema, EntityFile, Slot, load_claim_schema, load_entity_file
 from annotations.settings import Settings
 from annotations.store import KEY_SEP, AuditEntry, Document, Store, now
-from annotations.values import VALUES_FILE, Values, load_values, parse_date
 
 SENTENCE_END = re.compile(r"\n|[.!?](?=\s)|(?<=[a-z%\d\u201d\")])[.!?](?=[A-Z\u201c\"])")
 LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")  # between the values typed into a slot that takes several

@@ -23,10 +23,10 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from annotations.curation import SENTENCE_END, WORD, sentence_around
-from annotations.kb import KnowledgeBase
 from annotations.model import VALUE_KINDS
+from annotations.nlp.kb import KnowledgeBase
+from annotations.nlp.values import Values
 from annotations.schema import ClaimSchema, ClaimType, Slot
-from annotations.values import Values
 
 PLAIN = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from annotations import jsontext
 from annotations.errors import InputRefused
-from annotations.language import detect_language
+from annotations.nlp.language import detect_language
+from annotations.nlp.values import find_publication_date
 from annotations.store import Store
-from annotations.values import find_publication_date
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}

@@ -36,12 +36,12 @@ from annotations import jsontext
 from annotations.errors import ClaimdeskError, EnvironmentProblem
 from annotations.evaluate import as_fact, same_fact
 from annotations.grounding import Grounder
-from annotations.kb import KnowledgeBase
 from annotations.model import LLM_MODEL_FIELD
+from annotations.nlp.kb import KnowledgeBase
+from annotations.nlp.values import Values, parse_date
 from annotations.schema import ClaimSchema, ClaimType, Slot
 from annotations.settings import LLMSettings
 from annotations.store import Store
-from annotations.values import Values, parse_date
 
 MAX_WAIT = 60.0  # seconds: the longest pause before a retry, whatever a Retry-After header asks
 MODES = ("json_schema", "json_object", "none")  # how the answer's shape is asked for, best first
@@ -412,8 +412,8 @@ class Recommender:
 
     @classmethod
     def from_settings(cls, llm: LLMSettings, settings, store: Store | None = None) -> Recommender:
+        from annotations.nlp.values import VALUES_FILE, load_values
         from annotations.schema import load_claim_schema, load_entity_file
-        from annotations.values import VALUES_FILE, load_values
 
         schema = load_claim_schema(settings.claims_schema)
         entity_file = load_entity_file(settings.entities_schema, schema.entity_labels)

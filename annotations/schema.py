@@ -323,8 +323,8 @@ def check(paths: list[Path]) -> list[str]:
             if "entities" in data and "claim_types" not in data:
                 parse_entity_file(text, str(path), labels)
             elif "languages" in data:  # values.yaml (number shapes) or cues.yaml (suggestion words)
-                from annotations.suggest import parse_cues
-                from annotations.values import parse_values
+                from annotations.nlp.suggest import parse_cues
+                from annotations.nlp.values import parse_values
 
                 blocks = [b for b in (data["languages"] or {}).values() if isinstance(b, dict)]
                 (parse_values if any("decimal" in b for b in blocks) else parse_cues)(text, str(path))

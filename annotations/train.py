@@ -23,7 +23,7 @@ from pathlib import Path
 from annotations.errors import ClaimdeskError, EnvironmentProblem, OutputRefused
 from annotations.evaluate import score_entities
 from annotations.files import check_output, staged
-from annotations.kb import KnowledgeBase
+from annotations.nlp.kb import KnowledgeBase
 from annotations.schema import ClaimSchema
 from annotations.store import Store
 
@@ -56,7 +56,7 @@ class TrainReport:
 
 def curated_articles(store: Store, kb: KnowledgeBase, schema: ClaimSchema, lang: str = "en") -> list[Article]:
     """The articles of a language with curated spans, each with the spans to learn from."""
-    from annotations.export import document_records
+    from annotations.exports import document_records
 
     articles = []
     for record in document_records(store, kb, schema, statuses=CURATED):
@@ -89,8 +89,8 @@ def split(articles: list[Article], held_out: float, seed: int) -> tuple[list[Art
 def _examples(nlp, articles: list[Article]):
     from spacy.training import Example
 
-    from annotations.docbin import entity_doc
     from annotations.entities import Dropped
+    from annotations.exports.docbin import entity_doc
 
     pipelines: dict = {}
     examples = []

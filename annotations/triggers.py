@@ -78,7 +78,7 @@ def suggest_triggers(store: Store, schema: ClaimSchema, min_count: int = 2, most
     listed trigger used, most frequent first. A word is left out when it is part of a listed
     trigger, a reporting verb (cues.yaml) or a common word, or when it is not at least twice as
     frequent in the type's claims as in other types' ("quarter", "company")."""
-    from annotations.suggest import cues_for
+    from annotations.nlp.suggest import cues_for
 
     counts: dict[str, Counter] = defaultdict(Counter)  # claims without a trigger using the word, per type
     everywhere: dict[str, Counter] = defaultdict(Counter)  # all decided claims using the word, per type

@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotations.ingest import make_document
-from annotations.preannotate import Preannotator, preannotate
+from annotations.nlp.preannotate import Preannotator, preannotate
 from annotations.settings import SEEDS_DIR, load_settings
 from annotations.store import Store
 

@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from annotations.corpus import corpus_documents  # noqa: E402
 from annotations.ingest import import_paths  # noqa: E402
-from annotations.kb import KnowledgeBase  # noqa: E402
-from annotations.preannotate import Preannotator, preannotate  # noqa: E402
+from annotations.nlp.kb import KnowledgeBase  # noqa: E402
+from annotations.nlp.preannotate import Preannotator, preannotate  # noqa: E402
 from annotations.schema import load_claim_schema, load_entity_file  # noqa: E402
 from annotations.settings import SEEDS_DIR, load_settings  # noqa: E402
 from annotations.store import Store, now  # noqa: E402

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 @lru_cache(maxsize=1)
 def preannotator():
-    from annotations.preannotate import Preannotator
+    from annotations.nlp.preannotate import Preannotator
     from annotations.settings import load_settings
 
     return Preannotator.from_settings(load_settings())
@@ -33,7 +33,7 @@ def annotate_partition(lines: list[str]) -> list[str]:
     """JSONL lines of texts in, JSONL lines of bundle records out (bad lines are skipped and named)."""
     from annotations.errors import InputRefused
     from annotations.ingest import make_document
-    from annotations.preannotate import bundle_records
+    from annotations.nlp.preannotate import bundle_records
 
     documents = []
     for line in lines:

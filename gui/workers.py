@@ -24,7 +24,7 @@ class PreannotateWorker(Worker):
         self.settings = settings
 
     def work(self) -> dict:
-        from annotations.preannotate import Preannotator, preannotate
+        from annotations.nlp.preannotate import Preannotator, preannotate
         from annotations.workspace import add_seeds_if_empty, open_workspace
 
         with open_workspace(self.settings) as store:

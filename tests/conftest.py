@@ -54,7 +54,7 @@ def run_cli(*argv: str) -> int:
 def preannotated_template(tmp_path_factory) -> Path:
     """The seeds imported and pre-annotated with the real model, once per test session."""
     from annotations.ingest import import_paths
-    from annotations.preannotate import Preannotator, preannotate
+    from annotations.nlp.preannotate import Preannotator, preannotate
 
     path = tmp_path_factory.mktemp("template") / "seeds.db"
     with Store(path) as store:
@@ -103,8 +103,8 @@ def write_suggestions(store: Store) -> None:
     rules find, all stored by the store's own suggestion writer (Store.replace_suggestions)."""
     from annotations.curation import sentence_around
     from annotations.model import VALUE_LABELS, Origin
+    from annotations.nlp.values import VALUES_FILE, load_values
     from annotations.schema import load_claim_schema
-    from annotations.values import VALUES_FILE, load_values
 
     settings = load_settings(store.path)
     schema, values = load_claim_schema(settings.claims_schema), load_values(VALUES_FILE)

@@ -6,7 +6,7 @@ import pytest
 from annotations.claims import claim_signature
 from annotations.curation import Curation, snap_to_tokens
 from annotations.errors import InvalidAction
-from annotations.preannotate import Preannotator
+from annotations.nlp.preannotate import Preannotator
 from annotations.settings import load_settings
 from annotations.store import Store
 from tests.conftest import DOC

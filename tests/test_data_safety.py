@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from annotations.curation import Curation
-from annotations.export import FORMATS
+from annotations.exports import FORMATS
 from annotations.settings import SCHEMA_DIR, load_settings
 from annotations.store import Store
 from tests.conftest import ROOT, SEEDS, run_cli

@@ -73,13 +73,13 @@ def test_spacy_docbin_holds_the_gold_entities_and_claims_and_trains(reviewed_db,
 def test_a_big_spacy_export_is_a_folder_of_parts_that_spacy_reads_as_it_is(reviewed_db, tmp_path, monkeypatch, capsys):
     from spacy.training import Corpus
 
-    import annotations.docbin
+    import annotations.exports.docbin
 
     single = export(reviewed_db, "spacy", tmp_path / "gold.spacy")
     nlp = spacy.blank("en")
     expected = [(d.user_data["name"], [(e.start_char, e.end_char, e.label_) for e in d.ents])
                 for d in DocBin().from_disk(single).get_docs(nlp.vocab)]
-    monkeypatch.setattr(annotations.docbin, "TOKENS_PER_PART", 1)  # each article fills a part
+    monkeypatch.setattr(annotations.exports.docbin, "TOKENS_PER_PART", 1)  # each article fills a part
     out = export(reviewed_db, "spacy", tmp_path / "gold.spacy")  # in place of the one-file export
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "card.json", "part-00001.spacy", "part-00002.spacy"]
     assert not (tmp_path / "gold.spacy.card.json").exists()  # the card of what was there before

@@ -392,7 +392,7 @@ def test_a_bug_in_an_action_reaches_the_window(window, qtbot, monkeypatch):
 
 
 def test_a_worker_that_dies_says_so_instead_of_loading_for_ever(window, qtbot, monkeypatch):
-    from annotations import preannotate
+    from annotations.nlp import preannotate
 
     def broken(*args, **kwargs):
         raise MemoryError("the model does not fit")

@@ -1,5 +1,5 @@
-"""The export lines SQLite builds (annotations/jsonl.py) say exactly what the Python record builders
-say (annotations/export.py, which shape pre-annotations made outside a workspace), for stored work of
+"""The export lines SQLite builds (annotations/exports/jsonl.py) say exactly what the Python record builders
+say (annotations/exports/__init__.py, which shape pre-annotations made outside a workspace), for stored work of
 any shape; and an export describes one moment of a workspace that curators go on changing."""
 
 import json
@@ -10,12 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations import jsonl
 from annotations.curation import Curation
 from annotations.errors import EnvironmentProblem
-from annotations.export import claim_record, document_records, export, span_record
+from annotations.exports import claim_record, document_records, export, jsonl, span_record
 from annotations.ingest import make_document
-from annotations.kb import KnowledgeBase
+from annotations.nlp.kb import KnowledgeBase
 from annotations.schema import load_claim_schema, load_entity_file
 from annotations.settings import SCHEMA_DIR, load_settings
 from annotations.store import Store

@@ -18,7 +18,6 @@ import pytest
 
 from annotations.curation import Curation
 from annotations.evaluate import evaluate, read_facts
-from annotations.kb import KnowledgeBase
 from annotations.llm import (
     LLMUnavailable,
     Recommender,
@@ -27,9 +26,10 @@ from annotations.llm import (
     recommend,
     system_prompt,
 )
+from annotations.nlp.kb import KnowledgeBase
+from annotations.nlp.values import load_values
 from annotations.schema import load_claim_schema, load_entity_file, parse_claim_schema
 from annotations.settings import LLMSettings, load_llm_settings, load_settings
-from annotations.values import load_values
 from tests.conftest import run_cli
 
 TEXT = ("Xiaomi leads India's smartphone market\n\n"

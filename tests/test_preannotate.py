@@ -7,7 +7,7 @@ import pytest
 
 from annotations.errors import SchemaError
 from annotations.ingest import import_paths
-from annotations.preannotate import Preannotator, consistent_names, preannotate
+from annotations.nlp.preannotate import Preannotator, consistent_names, preannotate
 from annotations.settings import Settings, load_settings
 from annotations.store import Store
 from tests.conftest import ROOT, SEEDS, run_cli

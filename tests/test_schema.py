@@ -139,7 +139,7 @@ def test_shipped_schema_files_pass_the_check(capsys):
 
 
 def test_a_typo_in_the_suggestion_words_is_named_with_its_file_and_line(tmp_path, capsys):
-    from annotations.suggest import CUES_FILE
+    from annotations.nlp.suggest import CUES_FILE
 
     bad = tmp_path / "cues.yaml"
     bad.write_text(CUES_FILE.read_text(encoding="utf-8").replace("    person_cues:", "    person_kues:", 1), encoding="utf-8")

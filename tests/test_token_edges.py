@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from seqeval.metrics.sequence_labeling import get_entities
 from spacy.tokens import DocBin
 
-from annotations.conll import ConllWriter
-from annotations.docbin import DocBinWriter
 from annotations.entities import non_overlapping
+from annotations.exports.conll import ConllWriter
+from annotations.exports.docbin import DocBinWriter
 
 # the awkward cases: curly apostrophes, hyphenated compounds, digits glued to letters, emoji
 PIECES = ["Xiaomi-telefoons", "Xiaomi’s", "l’Oréal", "5Gphones", "Q2’19", "28.7%", "Rs22crore", "😀Apple",

@@ -95,7 +95,7 @@ def test_a_model_worse_on_the_held_out_articles_is_not_written_unless_forced(tmp
     db = tmp_path / "misled.db"
     curate(db, base_nlp)
     with Store(db) as store:
-        from annotations.kb import KnowledgeBase
+        from annotations.nlp.kb import KnowledgeBase
         from annotations.schema import load_claim_schema, load_entity_file
 
         schema = load_claim_schema(load_settings().claims_schema)
@@ -150,7 +150,7 @@ def test_suggest_triggers_reports_words_of_accepted_claims_the_schema_does_not_l
 
 
 def test_the_settings_name_a_trained_pipeline_folder_as_the_english_model(tmp_path, monkeypatch):
-    from annotations.pipeline import installed, resolve_model
+    from annotations.nlp.pipeline import installed, resolve_model
 
     folder = tmp_path / "ner-model"
     folder.mkdir()

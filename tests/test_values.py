@@ -3,7 +3,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.values import load_values
+from annotations.nlp.values import load_values
 
 VALUES = load_values()
 ENGLISH = VALUES.for_language("en")

@@ -11,7 +11,7 @@ import pytest
 from annotations.bundles import record_problems, shape_problems
 from annotations.claims import claim_problems
 from annotations.entities import Dropped, non_overlapping
-from annotations.export import STATUSES
+from annotations.exports import STATUSES
 from annotations.model import (
     MODEL_ANNOTATOR,
     PRECEDENCE,
@@ -23,10 +23,10 @@ from annotations.model import (
     accepted_kinds,
     label_fits_slot,
 )
+from annotations.nlp.values import VALUES_FILE, load_values
 from annotations.schema import load_claim_schema
 from annotations.settings import SCHEMA_DIR
 from annotations.store import Store, now
-from annotations.values import VALUES_FILE, load_values
 from tests.conftest import ROOT
 
 SCHEMA = load_claim_schema(SCHEMA_DIR / "claims.yaml")

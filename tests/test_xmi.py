@@ -5,9 +5,9 @@ import zipfile
 
 from cassis import Cas, TypeSystem, load_typesystem
 
+from annotations.exports.xmi import CLAIM, CLAIM_VALUE, NAMED_ENTITY, PROVENANCE, link_type, type_system
 from annotations.schema import load_claim_schema
 from annotations.store import Store
-from annotations.xmi import CLAIM, CLAIM_VALUE, NAMED_ENTITY, PROVENANCE, link_type, type_system
 from tests.conftest import ROOT, run_cli
 
 SCHEMA = load_claim_schema(ROOT / "schemas" / "claims.yaml")

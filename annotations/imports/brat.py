@@ -15,7 +15,7 @@ normalisations, equivalences and events nested as arguments are listed as left o
 
 Claimdesk's own export is read back whole: its notes give each span's status, annotator and
 knowledge-base id, each claim's id, status, annotator, note and typed values, and each slot's
-normalised value (annotations/brat.py writes them). In such a document the spans are the T lines
+normalised value (annotations/exports/brat.py writes them). In such a document the spans are the T lines
 that carry a span's note; a T line that only serves as a trigger or a typed value is not a span.
 """
 
@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from annotations.brat import note_fields
 from annotations.errors import InputRefused
+from annotations.exports.brat import note_fields
 from annotations.imports import Event, Mapping, Piece, Source
 from annotations.imports.offsets import raw_text
 

@@ -4,7 +4,7 @@ read with dkpro-cassis: a zip (INCEpTION's per-document export, or Claimdesk's),
 typeSystemDescription). The annotator is the user INCEpTION's metadata names (CASMetadata.username),
 else the mapping's `annotator:`, else "inception".
 
-What comes in (the layer rules are INCEpTION's, see annotations/xmi.py):
+What comes in (the layer rules are INCEpTION's, see annotations/exports/xmi.py):
 - DKPro Core's NamedEntity and its subtypes: spans labelled with `value` (or the subtype's name);
 - other `webanno.custom` span layers without slot features: spans labelled with their first string
   feature's value (or the layer's name), renamed or left out through the mapping's `entities:`;
@@ -28,8 +28,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from annotations.errors import InputRefused
+from annotations.exports.xmi import CLAIM_TYPE, CLAIM_VALUE, DOCUMENT_METADATA, NAMED_ENTITY, PROVENANCE
 from annotations.imports import Event, Mapping, Piece, Source
-from annotations.xmi import CLAIM_TYPE, CLAIM_VALUE, DOCUMENT_METADATA, NAMED_ENTITY, PROVENANCE
 
 CAS_METADATA = "de.tudarmstadt.ukp.clarin.webanno.api.type.CASMetadata"
 MAX_MEMBER = 512 * 1024 * 1024  # bytes of one XMI or type system: more is not a document

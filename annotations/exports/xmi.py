@@ -31,7 +31,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotations.brat import file_name
+from annotations.exports.brat import file_name
 from annotations.schema import ClaimSchema
 
 NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"

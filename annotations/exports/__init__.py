@@ -1,5 +1,5 @@
 """Exports. Every format is written from the lines of the JSONL contract (docs/design.md) that SQLite
-builds (annotations/jsonl.py): JSONL writes them as they are, with three fields more for moving work
+builds (annotations/exports/jsonl.py): JSONL writes them as they are, with three fields more for moving work
 between workspaces: `done_by` (the curators who finished the document), and a claim's `based_on`
 (the suggestion it decides on) and `note`; the other formats parse them. An export reads the
 workspace in one transaction, so the file and its dataset card describe one moment even while
@@ -13,15 +13,17 @@ workspace (`preannotate-file`).
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
-from annotations import jsonl
 from annotations.errors import OutputRefused
+from annotations.exports import jsonl
 from annotations.files import check_output, staged
-from annotations.kb import KnowledgeBase
 from annotations.model import Status
+from annotations.nlp.kb import KnowledgeBase
 from annotations.schema import ClaimSchema
 from annotations.store import Store
 
@@ -64,7 +66,20 @@ def claim_record(claim: dict, text: str, kb: KnowledgeBase, schema: ClaimSchema)
             "evidence": evidence, "slots": slots}
 
 
-FORMATS = ("jsonl", "spacy", "conll", "csv", "brat", "xmi")
+class Writer(Protocol):
+    """A format other than JSONL. Made with (path to write, schema, claim types), it writes the
+    records of the JSONL contract and returns how many documents it wrote. It may count in
+    `dropped` what the format cannot hold, and a folder format names in `FOLDER_FILES` the files it
+    owns (an earlier export's folder is replaced only if it holds nothing else)."""
+
+    def write(self, records: Iterable[dict]) -> int: ...
+
+
+# Each format's writer, imported when used (spaCy and cassis take a while to load). JSONL has none:
+# its lines are written as SQLite builds them.
+WRITERS = {"spacy": "docbin.DocBinWriter", "conll": "conll.ConllWriter", "csv": "csvfile.CsvWriter",
+           "brat": "brat.BratWriter", "xmi": "xmi.XmiWriter"}
+FORMATS = ("jsonl", *WRITERS)
 
 
 def export(store: Store, kb: KnowledgeBase, schema: ClaimSchema, fmt: str, out: Path, statuses: tuple[str, ...] | None = None,
@@ -76,7 +91,7 @@ def export(store: Store, kb: KnowledgeBase, schema: ClaimSchema, fmt: str, out: 
     that is not an earlier export of this format, and a schema that would orphan stored claims. The export and its card are written
     under temporary names; the card is renamed into place first, then the export, so a full disk
     or a kill never leaves a truncated card or a new export beside an old card."""
-    from annotations.card import Tally, card_paths, write_card
+    from annotations.exports.card import Tally, card_paths, write_card
 
     out = Path(out)
     check_output(out, store.path)
@@ -107,18 +122,14 @@ def export(store: Store, kb: KnowledgeBase, schema: ClaimSchema, fmt: str, out: 
             "dropped": dropped, "card": card_paths(out, out.is_dir())[0]}
 
 
-def _writer(fmt: str):
-    """The writer class of a format, made with (path to write, schema, claim types); None for JSONL,
-    whose lines are written as SQLite builds them."""
-    from annotations.brat import BratWriter
-    from annotations.conll import ConllWriter
-    from annotations.csvexport import CsvWriter
-    from annotations.docbin import DocBinWriter
-    from annotations.xmi import XmiWriter
-
+def _writer(fmt: str) -> type[Writer] | None:
+    """The writer class of a format (see WRITERS); None for JSONL."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    return {"spacy": DocBinWriter, "conll": ConllWriter, "csv": CsvWriter, "brat": BratWriter, "xmi": XmiWriter}.get(fmt)
+    if fmt == "jsonl":
+        return None
+    module, name = WRITERS[fmt].split(".")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
 def _check_folder(out: Path, fmt: str, owned) -> None:

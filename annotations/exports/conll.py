@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotations.docbin import entity_doc
 from annotations.entities import Dropped
+from annotations.exports.docbin import entity_doc
 
 
 class ConllWriter:

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from annotations.calibration import CALIBRATION_FILE, Calibration, load_calibration
-from annotations.kb import KnowledgeBase
 from annotations.model import MODEL_ANNOTATOR, VALUE_LABEL_KINDS, VALUE_LABELS, Origin, Status
-from annotations.pipeline import Pipeline, load_pipeline
+from annotations.nlp.kb import KnowledgeBase
+from annotations.nlp.pipeline import Pipeline, load_pipeline
+from annotations.nlp.suggest import CUES_FILE, Cues, Mention, Suggester, Suggestion, cues_for
+from annotations.nlp.values import VALUES_FILE, Occupied, ValueMention, Values, load_values, parse_date, phrase_alternation
 from annotations.schema import ClaimSchema, load_claim_schema, load_entity_file
 from annotations.settings import Settings
 from annotations.store import Store
-from annotations.suggest import CUES_FILE, Cues, Mention, Suggester, Suggestion, cues_for
-from annotations.values import VALUES_FILE, Occupied, ValueMention, Values, load_values, parse_date, phrase_alternation
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 NEWLINES = re.compile(r"\n\s*")
@@ -395,7 +395,7 @@ def bundle_records(annotator: Preannotator, documents: list[dict]) -> list[dict]
     This is what `preannotate-file` and the Dask example run; `import-annotations` brings the
     result into a workspace.
     """
-    from annotations.export import claim_record, span_record
+    from annotations.exports import claim_record, span_record
 
     by_lang: dict[str, list[int]] = defaultdict(list)
     for n, document in enumerate(documents):

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, DocBin, Span
 from annotations.entities import Dropped, non_overlapping
 from annotations.ingest import MAX_TEXT
 from annotations.model import as_list
-from annotations.pipeline import blank
+from annotations.nlp.pipeline import blank
 
 TOKENS_PER_PART = 250_000
 PART_NAME = "part-{:05d}.spacy"

@@ -38,9 +38,9 @@ from spacy.tokens import Doc, Token
 from annotations.calibration import Calibration
 from annotations.errors import SchemaError
 from annotations.model import ANCHOR_KINDS, VALUE_KINDS, accepted_kinds
+from annotations.nlp.values import LanguageValues, ValueMention, phrase_alternation
 from annotations.schema import ClaimSchema, ClaimType, Slot
 from annotations.settings import SCHEMA_DIR
-from annotations.values import LanguageValues, ValueMention, phrase_alternation
 from annotations.yamlfile import load_yaml, read_text
 
 CUES_FILE = SCHEMA_DIR / "cues.yaml"

@@ -16,7 +16,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from annotations.kb import KnowledgeBase
+from annotations.nlp.kb import KnowledgeBase
 
 
 @dataclass

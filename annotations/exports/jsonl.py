@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from annotations.errors import EnvironmentProblem
-from annotations.kb import KnowledgeBase
+from annotations.nlp.kb import KnowledgeBase
 from annotations.schema import ClaimSchema
 from annotations.store import Store, row_filter
 

@@ -2,7 +2,7 @@
 
 card.json holds the figures; a short README.md says the same for people. Both are written after
 the export itself, from counts read in the export's own transaction, under temporary names that
-are renamed into place before the export is (annotations/export.py).
+are renamed into place before the export is (annotations/exports/__init__.py).
 """
 
 from __future__ import annotations
