@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 from annotations.curation import SENTENCE_END, WORD, sentence_around
 from annotations.model import VALUE_KINDS
 from annotations.nlp.kb import KnowledgeBase
+from annotations.nlp.suggest import cues_for
 from annotations.nlp.values import Values
 from annotations.schema import ClaimSchema, ClaimType, Slot
 
@@ -159,6 +160,7 @@ class Grounder:
                  kb: KnowledgeBase, spans: list[dict]):
         self.text, self.lang, self.published = text, lang, published
         self.schema, self.values, self.kb = schema, values.for_language(lang), kb
+        self.cues = cues_for(lang)
         self.spans = [s for s in spans if s.get("status") != "rejected"]
         self.aliases = kb.aliases()
 
@@ -254,7 +256,7 @@ class Grounder:
             return None
         if slot.signed and isinstance(value["value"], (int, float)) and value["value"] > 0 and found is not None:
             before = self.text[max(0, found.start - 40):found.end].lower()
-            if any(w in self.values.decrease for w in re.findall(r"[\w-]+", before)):
+            if any(w in self.cues.decrease for w in re.findall(r"[\w-]+", before)):
                 value = {**value, "value": -value["value"]}
         return value
 

@@ -40,6 +40,7 @@ class Slot:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
     over_a_year: str | None = None  # the choice a whole-year period implies when the text names none ("grew 59% in 2007": yoy)
+    reports: bool = False  # an entity slot for who reports the figure (a research firm), never what it is about
 
     def accepts_label(self, label: str) -> bool:
         return not self.labels or label in self.labels
@@ -55,6 +56,11 @@ class ClaimType:
     # the slots that say which fact a claim is about (subject, market, period): two claims with the
     # same values there and different numbers, in different articles, are a conflict for review
     identity: tuple[str, ...] = ()
+
+    @property
+    def source_slot(self) -> Slot | None:
+        """The slot naming who reports the claim's figure ("according to IDC"), if the type has one."""
+        return next((slot for slot in self.slots.values() if slot.reports), None)
 
     @property
     def required_slots(self) -> tuple[str, ...]:
@@ -231,7 +237,7 @@ def _parse_claim_type(name: str, raw: LineDict, labels: dict, problems: _Problem
 
 def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _Problems) -> Slot:
     what = f"slot {name!r} of {owner}"
-    problems.unknown_keys(spec, {"kind", "labels", "required", "multiple", "signed", "choices", "description", "over_a_year"}, what)
+    problems.unknown_keys(spec, {"kind", "labels", "required", "multiple", "signed", "choices", "description", "over_a_year", "reports"}, what)
     kind = spec.get("kind")
     if kind not in SLOT_KINDS:
         problems.add(spec.line_of("kind"), f"{what} has unknown kind {kind!r} (known kinds: {', '.join(SLOT_KINDS)})")
@@ -257,19 +263,22 @@ def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _
             problems.add(spec.line_of("choices") if "choices" in spec else spec.line, f"{what} is a choice slot without choices")
     elif raw_choices is not None:
         problems.add(spec.line_of("choices"), f"{what} has 'choices' but only choice slots take choices")
+    if spec.get("reports") and kind != "entity":
+        problems.add(spec.line_of("reports"), f"{what} has 'reports' but only an entity slot can name who reports a figure")
     over_a_year = spec.get("over_a_year")
     if over_a_year is not None and str(over_a_year) not in choices:
         problems.add(spec.line_of("over_a_year"), f"'over_a_year' of {what} must be one of its choices, not {over_a_year!r}")
         over_a_year = None
     flags = {}
-    for flag in ("required", "multiple", "signed"):
+    for flag in ("required", "multiple", "signed", "reports"):
         value = spec.get(flag, False)
         if not isinstance(value, bool):
             problems.add(spec.line_of(flag), f"'{flag}' of {what} must be true or false")
             value = False
         flags[flag] = value
     return Slot(name, kind if kind in SLOT_KINDS else "text", slot_labels, flags["required"], flags["multiple"],
-                flags["signed"], choices, str(spec.get("description") or ""), None if over_a_year is None else str(over_a_year))
+                flags["signed"], choices, str(spec.get("description") or ""), None if over_a_year is None else str(over_a_year),
+                flags["reports"] and kind == "entity")
 
 
 def parse_entity_file(text: str, source: str = "entities.yaml", labels: dict | None = None) -> EntityFile:

@@ -176,11 +176,12 @@ def test_a_claim_type_added_to_the_yaml_gets_suggestions(tmp_path):
           company: {kind: entity, labels: [ORG], required: true}
           stores: {kind: count, required: true}
           market: {kind: entity, labels: [GPE, LOC]}
+          reporter: {kind: entity, labels: [ORG], reports: true}
     """)
     schema = tmp_path / "claims.yaml"
     schema.write_text((ROOT / "schemas/claims.yaml").read_text() + textwrap.indent(extra, "  "))
     article = tmp_path / "stores.txt"
-    article.write_text("Apple opened 1,200 new stores in India last year, the company said.")
+    article.write_text("Apple opened 1,200 new stores in India last year, according to IDC.")
     db = tmp_path / "w.db"
     with Store(db) as store:
         import_paths(store, [article], lang="en")
@@ -191,6 +192,7 @@ def test_a_claim_type_added_to_the_yaml_gets_suggestions(tmp_path):
     assert found[0]["slots"]["company"][0]["kb_id"] == "apple"
     assert found[0]["slots"]["stores"][0]["value"]["value"] == 1200
     assert found[0]["slots"]["market"][0]["kb_id"] == "india"
+    assert found[0]["slots"]["reporter"][0]["text"] == "IDC"  # whoever reports it, under the slot's own name
 
 
 def test_a_broken_schema_stops_before_anything_runs(tmp_path, capsys):

@@ -78,6 +78,14 @@ def test_a_choice_implied_over_a_year_must_be_one_of_the_choices():
     assert len(problems) == 1 and "'over_a_year' of slot 'basis' of claim type 'growth' must be one of its choices" in problems[0]
 
 
+def test_who_reports_a_figure_is_declared_on_an_entity_slot():
+    schema = parse_claim_schema((ROOT / "schemas/claims.yaml").read_text())
+    assert schema.claim_types["market_share"].source_slot.name == "source"
+    assert schema.claim_types["role"].source_slot is None
+    problems = problems_of(MINIMAL.replace("kind: percent", "kind: percent, reports: true"))
+    assert len(problems) == 1 and "only an entity slot can name who reports a figure" in problems[0]
+
+
 def test_entity_slot_with_unknown_label():
     problems = problems_of(MINIMAL.replace("labels: [ORG]", "labels: [ORG, COMPANY]"))
     assert problems == ["claims.yaml, line 9: slot 'subject' of claim type 'market_share' names unknown entity label 'COMPANY'"]

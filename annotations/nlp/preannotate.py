@@ -105,7 +105,9 @@ class Preannotator:
             words = [w for t in self.schema.claim_types.values()
                      if any(s.kind == "entity" and s.required and s.labels == ("PERSON",) for s in t.slots.values())
                      for w in t.triggers.get(lang, ())]
-            self.title_patterns[lang] = Titles.of(phrase_alternation(words), phrase_alternation(cues_for(lang).employer_preps))
+            cues = cues_for(lang)
+            self.title_patterns[lang] = Titles.of(phrase_alternation(words), phrase_alternation(cues.employer_preps),
+                                                  phrase_alternation(cues.title_lead, boundary=False))
         return self.title_patterns[lang]
 
 
@@ -122,10 +124,9 @@ class Titles:
     employer: re.Pattern
 
     @classmethod
-    def of(cls, alternation: str, preps: str) -> Titles:
+    def of(cls, alternation: str, preps: str, lead: str) -> Titles:
         return cls(re.compile(alternation, re.IGNORECASE), re.compile(rf"(?:{alternation})\s+$", re.IGNORECASE),
-                   re.compile(rf"\s*,\s*(?:the\s+|a\s+|an\s+|its\s+)?(?:(?:senior|former|deputy|acting|interim|group|co-)\s*)?"
-                              rf"(?:{alternation})", re.IGNORECASE),
+                   re.compile(rf"\s*,\s*(?:(?:{lead})\s*)*(?:{alternation})", re.IGNORECASE),
                    re.compile(rf"(?:{alternation})\s+(?=[A-Z])"),
                    re.compile(rf"(?:{alternation})\s+{preps}\s+(?:the\s+)?$", re.IGNORECASE))
 

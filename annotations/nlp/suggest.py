@@ -120,6 +120,8 @@ class Cues:
     per_unit: re.Pattern
     employer_preps: tuple[str, ...]  # "an analyst with Morningstar", "chief executive of Geely"
     org_heads: frozenset[str]  # the last word of a name that makes it an organisation: "Manchester United", "Singapore Airlines"
+    title_lead: tuple[str, ...]  # words between a name and its title: "Tim Cook, the former chief executive"
+    decrease: frozenset[str]  # words of a fall: a signed figure near one is negative
 
 
 def _ending(words) -> re.Pattern:
@@ -133,7 +135,7 @@ def _starting(words) -> re.Pattern:
 def parse_cues(text: str, source: str) -> dict[str, Cues]:
     data = load_yaml(text, source)
     required = ("source_cues", "source_after", "reporters", "not_names", "reporting_verbs", "price_words", "passive_markers", "agent_markers", "anaphora",
-                "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps", "org_heads")
+                "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps", "org_heads", "title_lead", "decrease")
     languages, problems = {}, []
     for lang, spec in (data.get("languages") or {}).items():
         missing = [key for key in required if key not in (spec or {})]
@@ -159,6 +161,8 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
             per_unit=re.compile(rf"\s*{phrase_alternation(words['per_unit'])}", re.IGNORECASE),
             employer_preps=tuple(words["employer_preps"]),
             org_heads=frozenset(words["org_heads"]),
+            title_lead=tuple(words["title_lead"]),
+            decrease=frozenset(w.lower() for w in words["decrease"]),
         )
     if "en" not in languages and not problems:
         problems.append(f"{source}, line 1: an 'en' block is required (it is the fallback for other languages)")
@@ -320,6 +324,10 @@ class Suggester:
         self.values = values
         self.cues = cues or cues_for(lang)
         self.triggers = Triggers(schema, lang, lemmatise)
+        # what a figure is said of ("the company" later in the article): the labels the subjects of
+        # claim types anchored on a number take (ORG and PRODUCT in the shipped schema)
+        self.actor_labels = frozenset(label for t in schema.claim_types.values() if t.anchor_slot
+                                      for label in (self._subject_slot(t, False) or Slot("", "entity")).labels)
         self.choices = {(t.name, s.name): [(c, re.compile(phrase_alternation(p), re.IGNORECASE)) for c, p in s.choices.items() if p]
                         for t in schema.claim_types.values() for s in t.slots.values() if s.kind == "choice"}
 
@@ -341,7 +349,7 @@ class Suggester:
                 known = found.get(key)
                 if known is None or (len(known.slots), known.confidence) < (len(suggestion.slots), suggestion.confidence):
                     found[key] = suggestion
-            actors = [m for m in sentence.mentions if m.label in ("ORG", "PRODUCT") and not self._reports(text, sentence, m)]
+            actors = [m for m in sentence.mentions if m.label in self.actor_labels and not self._reports(text, sentence, m)]
             if actors:
                 context.subjects = actors
             periods = [v for v in sentence.values if v.kind == "period" and v.value.get("value") and not v.value.get("comparison")]
@@ -426,13 +434,13 @@ class Suggester:
             slots[anchor_slot.name] = [slot_value]
         subject = self._subject_slot(claim_type, self._passive(sentence, trigger))
         # Sources first: "according to X" must not become the subject.
-        order = sorted(claim_type.slots.values(), key=lambda s: (s.name != "source", s is not subject, not s.required))
+        order = sorted(claim_type.slots.values(), key=lambda s: (not s.reports, s is not subject, not s.required))
         for slot in order:
             if slot.name in slots:
                 continue
             if slot.kind == "entity":
                 chosen, how = self._entity_for(slot, slot is subject, sentence, trigger, focus, mentions, used_mentions, context,
-                                               sourced="source" in claim_type.slots)
+                                               sourced=claim_type.source_slot is not None)
                 confidence *= {"parse": 1.0, "near": 0.85, "carried": 0.7, "topic": 0.6}.get(how, 1.0) if slot.required else 1.0
                 if slot.required and not basis:
                     basis = f"{'number' if anchor else 'trigger'}/{how}"
@@ -473,11 +481,12 @@ class Suggester:
             return None
         names = {s.name: [v.get("kb_id") or v["text"].lower() for v in slots.get(s.name, [])]
                  for s in claim_type.slots.values() if s.kind == "entity" and not s.multiple}
-        others = [n for name, found in names.items() if name != "source" for n in found]
+        source = claim_type.source_slot
+        others = [n for name, found in names.items() if source is None or name != source.name for n in found]
         if len(others) != len(set(others)):
             return None  # one name in two roles: "Carrefour invests in Carrefour"
-        if "source" in slots and set(names["source"]) & set(others):
-            del slots["source"]  # a company reporting its own figures is not their source
+        if source is not None and source.name in slots and set(names[source.name]) & set(others):
+            del slots[source.name]  # a company reporting its own figures is not their source
         # evidence: the sentence, widened to a subject or period carried over from before it
         starts = [v["start"] for vs in slots.values() for v in vs]
         ends = [v["end"] for vs in slots.values() for v in vs]
@@ -488,7 +497,7 @@ class Suggester:
     def _subject_slot(claim_type: ClaimType, passive: bool) -> Slot | None:
         """The slot whose entity acts: the first entity slot in the YAML (an authority, an investor),
         or in the passive voice the first required one after it."""
-        slots = [s for s in claim_type.slots.values() if s.kind == "entity" and not s.multiple and s.name != "source"]
+        slots = [s for s in claim_type.slots.values() if s.kind == "entity" and not s.multiple and not s.reports]
         if passive:
             return next((s for s in slots[1:] if s.required), slots[0] if slots else None)
         return slots[0] if slots else None
@@ -515,7 +524,7 @@ class Suggester:
         text = sentence.text
         anchor_is_trigger = focus == trigger
         pool = [m for m in mentions if slot.accepts_label(m.label) and (m.start, m.end) not in used]
-        if slot.name == "source":
+        if slot.reports:
             return [m for m in pool if self._reports(text, sentence, m)][:1], "source"
         if sourced:  # a claim with a source: the name reporting it is not what it is about
             pool = [m for m in pool if not self._reports(text, sentence, m)]
@@ -660,4 +669,4 @@ class Suggester:
     def _is_decrease(self, text: str, trigger: tuple[int, int], focus: tuple[int, int]) -> bool:
         lo, hi = min(trigger[0], focus[0]), max(trigger[1], focus[1])
         words = re.findall(r"[\w-]+", text[max(0, lo - 30):hi].lower())
-        return any(w in self.values.decrease for w in words)
+        return any(w in self.cues.decrease for w in words)

@@ -99,7 +99,6 @@ class LanguageValues:
         self.relative_of = {w.lower(): r for r, words in spec["relative"].items() for w in words}
         self.comparisons = frozenset(str(w).lower() for w in spec.get("comparisons") or [])
         self.relative_of.update(dict.fromkeys(self.comparisons, "last_year"))
-        self.decrease = frozenset(w.lower() for w in spec.get("decrease", []))
         fiscal = phrase_alternation(spec.get("fiscal_words") or [], boundary=False)
         self.fiscal_before = re.compile(rf"{fiscal}[\s-]*$", re.IGNORECASE)
         self.fiscal_after = re.compile(rf"[\s-]*{fiscal}", re.IGNORECASE)  # "Q2 FY26"
@@ -129,15 +128,20 @@ class LanguageValues:
             re.compile(rf"{qual}(?P<cur>{cur_before})\s?{num}{scale}", flags),
             re.compile(rf"{qual}{num}{scale}\s?(?P<cur>{cur_after})", flags),
         ]
-        self.percent = re.compile(rf"{qual}(?P<sign>[-+−]|minus\s+)?{num}\s?(?:{pct})", flags)
-        unit_stop = r"(?!\s*(?:-?\s*(?:inch|hours?|minutes?|seconds?|days?|weeks?|months?|years?|times|mp|gb|mah|uur|jaar|dagen)\b|[-.,]?\d))"
+        self.minus_words = frozenset(w.lower() for w in spec.get("minus_words") or [])
+        minus = phrase_alternation(self.minus_words) if self.minus_words else "(?!x)x"
+        self.percent = re.compile(rf"{qual}(?P<sign>[-+−]|{minus}\s+)?{num}\s?(?:{pct})", flags)
+        # a number followed by a unit is no count ("2 hours", "12 MP", "5000 mAh")
+        units = phrase_alternation(spec.get("units") or [])
+        unit_stop = rf"(?!\s*(?:-?\s*{units}|[-.,]?\d))"
         self.count = re.compile(rf"{qual}{num}{scale}{unit_stop}", flags)
         self.fraction = re.compile(rf"{qual}(?P<fraction>{phrase_alternation(self.fractions)})(?=\s+of\b)", flags)
         fold = phrase_alternation(spec.get("fold") or [])
         self.multiple = re.compile(rf"{qual}(?:(?P<multiple>{phrase_alternation(self.multiples)})"
                                    rf"|(?P<times>{phrase_alternation(self.fold_words)})\s*-?\s*{fold})", flags)
         # "£600m ($1.1bn)": the amount in brackets is the same money converted, not a second value
-        self.conversion = re.compile(r"\s*[(\[]\s*(?:about\s+|approx\.?\s+|around\s+|~)?")
+        about = phrase_alternation([w for w, q in self.qualifier_of.items() if q == "approx"])
+        self.conversion = re.compile(rf"\s*[(\[]\s*(?:{about}\s*|~)?")
 
         month = phrase_alternation(self.months)
         q_ord = phrase_alternation([w for w, n in self.ordinals.items() if n <= 4])
@@ -241,7 +245,7 @@ class LanguageValues:
             add(start, end, "money", value)
         for m in self.percent.finditer(text):
             for start, end, value in self._numbers(text, m, scaled=False):
-                if m.group("sign") and m.group("sign").strip() in ("-", "−", "minus"):
+                if m.group("sign") and (m.group("sign").strip() in ("-", "−") or m.group("sign").strip().lower() in self.minus_words):
                     value["value"] = -value["value"]
                 add(start, end, "percent", value)
         for shape, pattern in self.periods:
