@@ -115,6 +115,7 @@ def test_a_model_worse_on_the_held_out_articles_is_not_written_unless_forced(tmp
     assert "--out" in capsys.readouterr().err
 
 
+@pytest.mark.model  # the installed pipeline is what it would train
 def test_training_needs_curated_articles(store, tmp_path, capsys):
     assert run_cli("train", "--db", store.path, "--out", tmp_path / "m", "--iterations", "1") == 1
     assert "training needs curated spans in at least two English articles" in capsys.readouterr().err
