@@ -302,7 +302,7 @@ def m007_active_time(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX active_time_annotator ON active_time(annotator, updated_at)")
 
 
-OLD_ORIGINS = check_in("origin", FIRST_ORIGINS)[len("CHECK ("):-1]
+OLD_ORIGINS = f"origin IN ({', '.join(repr(origin.value) for origin in FIRST_ORIGINS)})"  # as m001's CHECK spells it
 
 
 @migrations()

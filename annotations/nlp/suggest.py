@@ -326,8 +326,8 @@ class Suggester:
         self.triggers = Triggers(schema, lang, lemmatise)
         # what a figure is said of ("the company" later in the article): the labels the subjects of
         # claim types anchored on a number take (ORG and PRODUCT in the shipped schema)
-        self.actor_labels = frozenset(label for t in schema.claim_types.values() if t.anchor_slot
-                                      for label in (self._subject_slot(t, False) or Slot("", "entity")).labels)
+        self.actor_labels = frozenset(label for t in schema.claim_types.values()
+                                      if t.anchor_slot and (subject := self._subject_slot(t, False)) for label in subject.labels)
         self.choices = {(t.name, s.name): [(c, re.compile(phrase_alternation(p), re.IGNORECASE)) for c, p in s.choices.items() if p]
                         for t in schema.claim_types.values() for s in t.slots.values() if s.kind == "choice"}
 
