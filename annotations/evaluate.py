@@ -8,7 +8,8 @@ matched at most once, the most confident suggestions first.
 
 How slots compare: an entity by any of its names (as written, canonical, kb_id), equal or one
 inside the other as whole words ("Ryanair" is "Ryanair Holdings"), or one the other's initials
-("TSMC" is "Taiwan Semiconductor Manufacturing Co."); a number within 1%; a period or
+("TSMC" is "Taiwan Semiconductor Manufacturing Co."); a number within 1% (money said in two
+currencies, "£600m ($1.1bn)", by either amount); a period or
 date exactly, or one a prefix of the other ("2013-03" and "2013-03-15"); a choice exactly; a text
 when one contains the other.
 
@@ -140,19 +141,24 @@ def _same(slot: Slot, expected, got, strict: bool) -> bool:
     if slot.kind == "entity":
         return any(_same_name(e, g) for e in expected for g in got)
     if slot.kind in NUMBER_KINDS:
-        try:
-            e, g = float(expected["value"]), float(got["value"])
-        except (TypeError, ValueError, KeyError):
-            return False
-        if strict and slot.kind == "money" and expected.get("currency") and expected["currency"] != got.get("currency"):
-            return False
-        return abs(e - g) <= TOLERANCE * max(abs(e), 1e-9)
+        # money said in two currencies ("£600m ($1.1bn)") is either amount
+        return any(_same_number(slot, expected, amount, strict) for amount in (got, got.get("converted")) if amount)
     if slot.kind == "text":
         return expected in got or got in expected
     if slot.kind in ("period", "date"):
         e, g = str(expected), str(got)
         return e == g or e.startswith(g + "-") or g.startswith(e + "-")
     return str(expected).lower() == str(got).lower()
+
+
+def _same_number(slot: Slot, expected: dict, got: dict, strict: bool) -> bool:
+    try:
+        e, g = float(expected["value"]), float(got["value"])
+    except (TypeError, ValueError, KeyError):
+        return False
+    if strict and slot.kind == "money" and expected.get("currency") and expected["currency"] != got.get("currency"):
+        return False
+    return abs(e - g) <= TOLERANCE * max(abs(e), 1e-9)
 
 
 def _slot_matches(slot: Slot, expected: list, got: list | None, strict: bool) -> bool:

@@ -44,3 +44,14 @@ def test_strict_scoring_needs_the_gold_currency():
     assert matches(gold("tsmc", currency="TWD"), suggested("TSMC"), SCHEMA)
     assert not matches(gold("tsmc", currency="TWD"), suggested("TSMC"), SCHEMA, strict=True)
     assert not matches(gold("tsmc"), suggested("TSMC", amount=20e9), SCHEMA)
+
+
+def test_money_said_in_two_currencies_matches_gold_written_in_either():
+    claim = {"type": "financial_result", "slots": {
+        "subject": [{"text": "TSMC", "label": "ORG"}],
+        "amount": [{"text": "NT$79.99 billion, or about $2.51 billion", "value": {
+            "kind": "money", "value": 79.99e9, "currency": "TWD", "converted": {"value": 2.51e9, "currency": "USD"}}}]}}
+    fact = as_fact("d", claim, SCHEMA)
+    assert matches(gold("tsmc", 2.51e9, "USD"), fact, SCHEMA, strict=True)
+    assert matches(gold("tsmc", 79.99e9, "TWD"), fact, SCHEMA, strict=True)
+    assert not matches(gold("tsmc", 2.51e9, "TWD"), fact, SCHEMA, strict=True)

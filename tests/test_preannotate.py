@@ -370,3 +370,12 @@ def test_a_name_ending_like_a_company_is_one_whatever_the_model_says(tmp_path):
     assert {s["label"] for s in spans if doc.text[s["start"]:s["end"]] == "Manchester United"} == {"ORG"}
     growth = next(c for c in claims if c["type"] == "growth")
     assert growth["slots"]["subject"][0]["text"] == "Manchester United"
+
+
+def test_a_figure_without_its_period_takes_the_period_the_article_is_about(tmp_path):
+    """A year said once in passing ("the 2016 iPhone") is not what the next figures are of."""
+    _, found, _ = preannotated_article(tmp_path, "TSMC profit rises in the fourth quarter of 2014\n\n"
+        "TSMC announced record profits in the fourth quarter of 2014. Analysts expect orders for the 2016 iPhone. "
+        "TSMC said revenue rose 53 percent from a year earlier.")
+    growth = next(c for c in found if c["type"] == "growth")
+    assert growth["slots"]["period"][0]["value"]["value"] == "2014-Q4"

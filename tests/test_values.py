@@ -35,12 +35,20 @@ def test_currency_prefixes_suffixes_and_abbreviated_scales():
     assert only("US$3.86 billion")["currency"] == "USD"
     assert only("NOK 23.952 billion")["value"] == 23.952e9
     assert only("Rs 7,379 crore")["value"] == 73_790_000_000
+    # a code glued to its number is still the currency, but not the end of a word before a number
+    assert (only("CNY18.4 billion")["currency"], only("Rs22 crore")["value"]) == ("CNY", 2.2e8)
+    assert [v.kind for v in ENGLISH.find("Mrs 5 votes")] == ["count"]
 
 
 def test_a_conversion_in_brackets_is_one_value_with_both_amounts():
     value = only("£600m ($1.1bn)")
     assert (value["value"], value["currency"], value["converted"]) == (6e8, "GBP", {"value": 1.1e9, "currency": "USD"})
     assert value["text"] == "£600m ($1.1bn)"
+    # the wire services' way: "NT$79.99 billion, or about $2.51 billion"
+    value = only("NT$79.99 billion, or about $2.51 billion")
+    assert (value["value"], value["currency"], value["converted"]) == (79.99e9, "TWD", {"value": 2.51e9, "currency": "USD"})
+    # the same currency after ", or" is a second figure, not a conversion
+    assert [v.value["value"] for v in ENGLISH.find("$41 million, or $2 million more")] == [41e6, 2e6]
 
 
 def test_a_money_range_written_with_both_amounts_is_one_value_and_a_change_between_levels_is_two():
@@ -118,8 +126,21 @@ def test_a_quarter_without_its_year_is_the_one_nearest_the_article_date():
     assert only("the fourth quarter")["qualifier"] == "unresolved"
     # a company's fiscal quarter is not a calendar one: no period rather than a wrong one
     assert [v for v in ENGLISH.find("its fiscal third quarter", january) if v.kind == "period"] == []
-    assert [v for v in ENGLISH.find("Q2 FY26 profit", january) if v.kind == "period"] == []
     assert [v.kind for v in ENGLISH.find("a quarter of the market", january)] == ["percent"]
+
+def test_a_company_fiscal_year_and_its_quarters_keep_the_fiscal_calendar():
+    january = date(2013, 1, 24)
+    for text, value in [("fiscal year 2019", "FY2019"), ("fiscal 2012", "FY2012"), ("FY26", "FY2026"), ("FY 2020", "FY2020"),
+                        ("Q2 FY26", "FY2026-Q2"), ("the second quarter of FY26", "FY2026-Q2"),
+                        ("the third quarter of fiscal 2019", "FY2019-Q3")]:
+        assert only(text, published=january)["value"] == value, text
+    assert only("the second quarter of 2019")["value"] == "2019-Q2"
+
+
+def test_quarterly_results_are_of_the_last_quarter_ended_by_the_article_date():
+    assert only("quarterly profit", published=date(2022, 10, 13))["value"] == "2022-Q3"
+    assert only("quarterly profit", published=date(2013, 1, 23))["value"] == "2012-Q4"
+    assert only("quarterly profit")["qualifier"] == "unresolved"
 
 
 def test_durations_and_years_are_not_counts():

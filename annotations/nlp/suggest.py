@@ -14,7 +14,7 @@ share") of the words that govern the number. Names that report a figure (after "
 news agency, a research firm) are sources, never subjects; business terms a model tags as names
 ("YoY", "ARPU") are no one. Where the sentence names no subject, or points back ("the company",
 "it"), the subject of the sentences before is carried over, and last the article's main company.
-A period not stated in the sentence is carried over from the sentences before. The remaining slots
+A period not stated in the sentence is the one the article has said most so far. The remaining slots
 take the nearest entity or value of an allowed label or kind. A suggestion is made only when every
 required slot is filled. The words are in schemas/cues.yaml; nothing here names a claim type or a
 word, so a claim type added to the YAML gets suggestions the same way. Without a parser (Dutch
@@ -234,14 +234,17 @@ def _year_before(period: ValueMention, said: ValueMention) -> ValueMention:
     """The period a year before the one the article is about, at the words that said so."""
     value = dict(period.value)
     for key in ("value", "start", "end"):
-        if isinstance(value.get(key), str) and re.match(r"\d{4}", value[key]):
-            value[key] = f"{int(value[key][:4]) - 1}{value[key][4:]}"
+        year = re.match(r"(FY)?(\d{4})", value[key]) if isinstance(value.get(key), str) else None
+        if year:
+            value[key] = f"{year[1] or ''}{int(year[2]) - 1}{value[key][year.end():]}"
     value["text"] = said.text
     return ValueMention(said.start, said.end, period.kind, value)
 
 
 def _whole_year(value: dict | None) -> bool:
-    """A period value that is one whole year ("2007", a fiscal year from April to March)."""
+    """A period value that is one whole year ("2007", a fiscal year from April to March, "FY2012")."""
+    if value and value.get("fiscal"):
+        return True
     if not value or not value.get("start") or not value.get("end"):
         return False
     start, end = date.fromisoformat(value["start"]), date.fromisoformat(value["end"])
@@ -306,10 +309,13 @@ class Sentence:
 
 @dataclass
 class Context:
-    """What the article said before the sentence at hand: its subjects, its last period, its main company."""
+    """What the article said before the sentence at hand: its subjects, the period it is about (the
+    one said most so far), its main company."""
 
     subjects: list[Mention] = field(default_factory=list)
     period: ValueMention | None = None
+    said: dict[str, ValueMention] = field(default_factory=dict)
+    times_said: Counter = field(default_factory=Counter)
     topic: Mention | None = None
 
 
@@ -343,7 +349,8 @@ class Suggester:
         found: dict[tuple, Suggestion] = {}
         for start, end in sentences:
             sentence = Sentence(doc, text, start, end, mentions, values, parsed)
-            for suggestion in self._sentence(sentence, context):
+            said = self._sentence(sentence, context)
+            for suggestion in said:
                 # the same fact said twice (a headline and its paragraph) is one claim: the fuller statement
                 key = suggestion.content(self.schema.claim_types[suggestion.type].required_slots)
                 known = found.get(key)
@@ -353,8 +360,11 @@ class Suggester:
             if actors:
                 context.subjects = actors
             periods = [v for v in sentence.values if v.kind == "period" and v.value.get("value") and not v.value.get("comparison")]
-            if periods:
-                context.period = periods[-1]
+            for period in periods:
+                context.said[period.value["value"]] = period
+                context.times_said[period.value["value"]] += 1
+            if periods:  # the period said most so far; of those, the one said last
+                context.period = max(context.said.values(), key=lambda p: (context.times_said[p.value["value"]], p.start))
         if self.calibration is not None:
             for suggestion in found.values():
                 suggestion.confidence = self.calibration.confidence(suggestion.type, suggestion.basis, suggestion.confidence)

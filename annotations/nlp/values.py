@@ -120,7 +120,10 @@ class LanguageValues:
         num = rf"{between}(?P<num>{number})(?:{upto})?"
         # Symbols and codes ("$", "Rs", "EUR") may stand before the number; lowercase words only after it.
         currency_words = [str(w) for words in spec["currencies"].values() for w in words]
-        cur_before = phrase_alternation([w for w in currency_words if not w.islower()])
+        # a code glued to its number ("CNY18.4 billion", "Rs22 crore") is still the currency
+        codes = [w for w in currency_words if not w.islower()]
+        cur_before = (rf"(?:(?<![\w])(?:{phrase_alternation([w for w in codes if w[0].isalnum()], boundary=False)})"
+                      rf"|{phrase_alternation([w for w in codes if not w[0].isalnum()])})")
         cur_after = phrase_alternation(currency_words)
         pct = phrase_alternation(spec["percent_words"])
         flags = re.IGNORECASE
@@ -141,7 +144,8 @@ class LanguageValues:
                                    rf"|(?P<times>{phrase_alternation(self.fold_words)})\s*-?\s*{fold})", flags)
         # "£600m ($1.1bn)": the amount in brackets is the same money converted, not a second value
         about = phrase_alternation([w for w, q in self.qualifier_of.items() if q == "approx"])
-        self.conversion = re.compile(rf"\s*[(\[]\s*(?:{about}\s*|~)?")
+        # "NT$79.99 billion, or about $2.51 billion": the same, when the currencies differ
+        self.conversion = re.compile(rf"\s*(?:(?P<bracket>[(\[])|,\s*or\s)\s*(?P<about>(?:{about})\s*|~)?")
 
         month = phrase_alternation(self.months)
         q_ord = phrase_alternation([w for w, n in self.ordinals.items() if n <= 4])
@@ -152,7 +156,12 @@ class LanguageValues:
         year_or_rel = rf"(?:{year}|(?P<relyear>{rel_year}))"
         of = r"(?:\s+(?:of|in|van|in\s+het)\s+|\s+)"
         the = r"(?:(?:the|het)\s+)?"
+        fiscal_year = rf"(?<![A-Za-z])(?:{phrase_alternation(spec.get('fiscal_year_words') or [], boundary=False)})"
+        quarterly = phrase_alternation(spec.get("quarterly_words") or [])
         self.periods = [
+            # "fiscal year 2019", "fiscal 2012", "FY2012", "FY26": the company's own year, its months unknown
+            ("fiscal_year", re.compile(rf"(?:(?:{the}(?P<ord>{q_ord})[\s-]+{quarter}(?:\s+of)?|(?<![\w])Q(?P<q>[1-4]))\s+)?"
+                                       rf"{fiscal_year}[\s-]*(?P<fy>(?:19|20)\d{{2}}|\d{{2}}(?![\d%]))(?![\w]|[.,]\d)", flags)),
             ("quarter", re.compile(rf"{the}(?P<ord>{q_ord}|[1-4](?:st|nd|rd|th|e|de)?)\s+{quarter}{of}{year_or_rel}", flags)),
             ("quarter", re.compile(rf"(?<![\w])Q(?P<q>[1-4])(?:\s+of)?\s*'?{year}", flags)),
             ("quarter", re.compile(rf"{year}\s*,?\s*Q(?P<q>[1-4])(?![\w])", flags)),
@@ -168,6 +177,8 @@ class LanguageValues:
             ("day", re.compile(rf"(?<![\w])(?P<day>\d{{1,2}})(?:st|nd|rd|th|e)?\s+(?P<month>{month})(?:\s+{year})?", flags)),
             ("month", re.compile(rf"(?P<month>{month})\s+{year}", flags)),
             ("relative", re.compile(rf"(?P<rel>{phrase_alternation(self.relative_of)})", flags)),
+            # "quarterly profit": the last quarter ended by the article's date, the one results report on
+            ("reported_quarter", re.compile(quarterly, flags)),
             ("year", re.compile(rf"(?<![\w.,$€£¥-]){year}(?![\w%]|[.,]\d)", flags)),
         ]
         self.ordinal = re.compile(rf"(?<![\w])(?:(?P<word>{phrase_alternation(self.ordinals)})|(?P<n>\d{{1,2}})(?:st|nd|rd|th))(?![\w])", flags)
@@ -239,7 +250,7 @@ class LanguageValues:
                     money += [(start, end, {**value, "currency": code}) for start, end, value in self._numbers(text, m)]
         money = self._money_ranges(text, sorted(money, key=lambda found: found[0]))
         for n, (start, end, value) in enumerate(money):
-            converted = self._conversion(text, end, money[n + 1:n + 2])
+            converted = self._conversion(text, end, value, money[n + 1:n + 2])
             if converted:
                 end, value = converted[0], {**value, "converted": converted[1]}
             add(start, end, "money", value)
@@ -291,13 +302,15 @@ class LanguageValues:
         before = (text, max(0, start - 12), start)
         return bool(self.level_marker.search(*before)) and not self.reached_marker.search(*before)
 
-    def _conversion(self, text: str, end: int, following: list) -> tuple[int, dict] | None:
-        """Where money is followed by the same money converted in brackets, the end of the bracket
-        and the converted amount."""
+    def _conversion(self, text: str, end: int, before: dict, following: list) -> tuple[int, dict] | None:
+        """Where money is followed by the same money converted, in brackets or after ", or", the end
+        of the conversion and the converted amount."""
         opening = self.conversion.match(text, end)
-        if not opening or not following or following[0][0] != opening.end():
+        if not opening or not following or following[0][0] not in (opening.end(), opening.start("about")):
             return None
         start, inner_end, value = following[0]
+        if not opening.group("bracket"):
+            return (inner_end, {"value": value["value"], "currency": value["currency"]}) if value["currency"] != before["currency"] else None
         close = re.match(r"\s*[)\]]", text[inner_end:])
         if not close:
             return None
@@ -367,6 +380,17 @@ class LanguageValues:
             return {**relative, "comparison": True} if _words(groups["rel"]) in self.comparisons else relative
         if shape == "year":
             return _span(str(year), date(year, 1, 1), date(year, 12, 31))
+        if shape == "fiscal_year":
+            fy = int(groups["fy"])
+            fy = fy if fy > 99 else 2000 + fy
+            n = int(groups.get("q") or 0) or self._ordinal_number(groups.get("ord"))
+            return {"value": f"FY{fy}-Q{n}"} if n else {"value": f"FY{fy}", "fiscal": True}
+        if shape == "reported_quarter":
+            if published is None:
+                return {"value": None, "qualifier": "unresolved"}
+            q = (published.month - 1) // 3  # the quarter before the one the article's date is in
+            y, q = (published.year - 1, 4) if q == 0 else (published.year, q)
+            return _span(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
         if shape in ("stretch", "first"):
             return self._stretch(shape, groups, published)
         return None
