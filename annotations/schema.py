@@ -15,6 +15,7 @@ from pathlib import Path
 
 from annotations.errors import SchemaError
 from annotations.model import ANCHOR_KINDS, SLOT_KINDS
+from annotations.phrasings import compile_phrasing
 from annotations.yamlfile import LineDict, load_yaml, read_text
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -52,6 +53,8 @@ class ClaimType:
     description: str
     slots: dict[str, Slot]
     triggers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # set ways of stating the fact, per language, with the slots as placeholders (annotations/phrasings.py)
+    phrasings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     guidelines: str = ""  # how curators decide borderline cases; also given to the LLM recommender
     # the slots that say which fact a claim is about (subject, market, period): two claims with the
     # same values there and different numbers, in different articles, are a conflict for review
@@ -201,7 +204,7 @@ def _parse_labels(raw: LineDict | None, problems: _Problems) -> dict[str, Entity
 
 def _parse_claim_type(name: str, raw: LineDict, labels: dict, problems: _Problems) -> ClaimType:
     what = f"claim type {name!r}"
-    problems.unknown_keys(raw, {"description", "triggers", "slots", "guidelines", "identity"}, what)
+    problems.unknown_keys(raw, {"description", "triggers", "phrasings", "slots", "guidelines", "identity"}, what)
     guidelines = raw.get("guidelines", "")
     if not isinstance(guidelines, str) or ("guidelines" in raw and not guidelines.strip()):
         problems.add(raw.line_of("guidelines"), f"'guidelines' of {what} must be text (a YAML string, | for several lines)")
@@ -232,7 +235,18 @@ def _parse_claim_type(name: str, raw: LineDict, labels: dict, problems: _Problem
                 problems.add(line, f"identity of {what} names {slot_name!r}, which is not one of its slots")
         if not any(s.required and s.kind in ANCHOR_KINDS for s in slots.values()):
             problems.add(line, f"{what} has an identity but no required {', '.join(ANCHOR_KINDS)} slot whose values could differ")
-    return ClaimType(name, str(raw.get("description") or ""), slots, triggers, guidelines.strip(), identity)
+    phrasings = {}
+    raw_phrasings = problems.mapping(raw, "phrasings", what, required=False)
+    for lang, written in (raw_phrasings or {}).items():
+        line = raw_phrasings.line_of(lang)
+        phrasings[str(lang)] = _string_list(written, line, f"phrasings of {what} for {lang!r}", problems)
+        for phrasing in phrasings[str(lang)]:
+            try:
+                compile_phrasing(phrasing, {n: s.kind for n, s in slots.items()})
+            except ValueError as error:
+                problems.add(line, f"phrasing {phrasing!r} of {what}: {error}")
+    return ClaimType(name, str(raw.get("description") or ""), slots, triggers=triggers, phrasings=phrasings,
+                     guidelines=guidelines.strip(), identity=identity)
 
 
 def _parse_slot(name: str, spec: LineDict, owner: str, labels: dict, problems: _Problems) -> Slot:

@@ -167,6 +167,19 @@ def test_rerun_is_idempotent_and_keeps_curator_decisions(tmp_path):
         assert store.db.execute("SELECT count(*) FROM claims WHERE id = ?", [suggestion["id"]]).fetchone()[0] == 1
 
 
+def claims_under_added_type(tmp_path, extra_yaml: str, claim_type: str, text: str) -> list[dict]:
+    """The claims of one type suggested in an English article under the shipped schema plus a type."""
+    schema = tmp_path / "claims.yaml"
+    schema.write_text((ROOT / "schemas/claims.yaml").read_text() + textwrap.indent(extra_yaml, "  "))
+    article = tmp_path / "article.txt"
+    article.write_text(text)
+    db = tmp_path / "w.db"
+    with Store(db) as store:
+        import_paths(store, [article], lang="en")
+        preannotate(store, Preannotator.from_settings(Settings(db_path=db, claims_schema=schema), store))
+        return [c for c in store.claims_of(store.document_ids()[0]) if c["type"] == claim_type]
+
+
 def test_a_claim_type_added_to_the_yaml_gets_suggestions(tmp_path):
     extra = textwrap.dedent("""
       store_opening:
@@ -178,16 +191,7 @@ def test_a_claim_type_added_to_the_yaml_gets_suggestions(tmp_path):
           market: {kind: entity, labels: [GPE, LOC]}
           reporter: {kind: entity, labels: [ORG], reports: true}
     """)
-    schema = tmp_path / "claims.yaml"
-    schema.write_text((ROOT / "schemas/claims.yaml").read_text() + textwrap.indent(extra, "  "))
-    article = tmp_path / "stores.txt"
-    article.write_text("Apple opened 1,200 new stores in India last year, according to IDC.")
-    db = tmp_path / "w.db"
-    with Store(db) as store:
-        import_paths(store, [article], lang="en")
-        settings = Settings(db_path=db, claims_schema=schema)
-        preannotate(store, Preannotator.from_settings(settings, store))
-        found = [c for c in store.claims_of(store.document_ids()[0]) if c["type"] == "store_opening"]
+    found = claims_under_added_type(tmp_path, extra, "store_opening", "Apple opened 1,200 new stores in India last year, according to IDC.")
     assert len(found) == 1
     assert found[0]["slots"]["company"][0]["kb_id"] == "apple"
     assert found[0]["slots"]["stores"][0]["value"]["value"] == 1200
@@ -379,3 +383,34 @@ def test_a_figure_without_its_period_takes_the_period_the_article_is_about(tmp_p
         "TSMC said revenue rose 53 percent from a year earlier.")
     growth = next(c for c in found if c["type"] == "growth")
     assert growth["slots"]["period"][0]["value"]["value"] == "2014-Q4"
+
+
+def test_set_phrasings_say_who_owns_whom(tmp_path):
+    """Word order says the owner here; the nearest name to "controlled" is the company owned."""
+    _, found, _ = preannotated_article(tmp_path, "Maruti launches new Alto\n\n"
+        "Maruti, controlled by Japan's Suzuki Motor, has had over 10,000 pre-orders for the Alto. "
+        "Facebook-owned photo sharing service Instagram revealed its numbers. "
+        "Invesco is a minor shareholder in Swiggy, owning barely 2% of the company.")
+    owned = {(c["slots"]["investor"][0]["text"], c["slots"]["target"][0]["text"]) for c in found if c["type"] == "investment"}
+    assert owned == {("Suzuki Motor", "Maruti"), ("Facebook", "Instagram"), ("Invesco", "Swiggy")}
+
+
+def test_a_phrasing_added_to_the_yaml_gets_suggestions(tmp_path):
+    extra = textwrap.dedent("""
+      supply:
+        description: One company supplies another.
+        phrasings: {en: ["{supplier}, (?:a|the) ...supplier (?:to|of) {customer}"]}
+        slots:
+          supplier: {kind: entity, labels: [ORG], required: true}
+          customer: {kind: entity, labels: [ORG], required: true}
+    """)
+    found = claims_under_added_type(tmp_path, extra, "supply", "Foxconn, the main assembler and supplier to Apple, hired more workers in May.")
+    assert [(c["slots"]["supplier"][0]["text"], c["slots"]["customer"][0]["text"]) for c in found] == [("Foxconn", "Apple")]
+
+
+def test_a_name_never_runs_over_a_line_break(tmp_path):
+    """The model tags "Alto\\n\\nMaruti" (the headline's last word and the paragraph's first) as one ORG."""
+    doc, _, spans = preannotated_article(tmp_path, "Maruti launches new Alto\n\nMaruti, controlled by Japan's Suzuki Motor, has orders.")
+    names = [doc.text[s["start"]:s["end"]] for s in spans]
+    assert not [n for n in names if "\n" in n]
+    assert names.count("Maruti") == 2

@@ -86,6 +86,15 @@ def test_who_reports_a_figure_is_declared_on_an_entity_slot():
     assert len(problems) == 1 and "only an entity slot can name who reports a figure" in problems[0]
 
 
+def test_a_phrasing_must_name_the_type_own_slots_and_compile():
+    with_phrasing = MINIMAL.replace('triggers: {en: ["market share"], nl: ["marktaandeel"]}',
+                                    'triggers: {en: ["market share"]}\n    phrasings: {en: ["{subject} holds {share} of the market"]}')
+    assert parse_claim_schema(with_phrasing).claim_types["market_share"].phrasings == {"en": ("{subject} holds {share} of the market",)}
+    problems = problems_of(with_phrasing.replace("{subject} holds", "{company} holds"))
+    assert problems == ["claims.yaml, line 8: phrasing '{company} holds {share} of the market' of claim type 'market_share': "
+                        "{company} is not one of the slots (subject, share) nor {any}"]
+
+
 def test_entity_slot_with_unknown_label():
     problems = problems_of(MINIMAL.replace("labels: [ORG]", "labels: [ORG, COMPANY]"))
     assert problems == ["claims.yaml, line 9: slot 'subject' of claim type 'market_share' names unknown entity label 'COMPANY'"]

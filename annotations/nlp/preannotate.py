@@ -71,10 +71,11 @@ class Preannotator:
         cues = cues_for(lang)
         parsed = doc.has_annotation("DEP")  # looks at every token: once per document
         tagged = doc.has_annotation("POS")
-        spans = [{"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "kb_id": ent.ent_id_ or None,
+        spans = [{"start": start, "end": end, "label": ent.label_, "kb_id": ent.ent_id_ or None,
                   "origin": Origin.KB if ent.ent_id_ else Origin.MODEL,
-                  "is_subject": parsed and ent.root.dep_ in SUBJECT_DEPS} for ent in doc.ents
-                 if not (tagged and _capitalised_word(ent, text))]
+                  "is_subject": parsed and ent.root.dep_ in SUBJECT_DEPS and start <= ent.root.idx < end}
+                 for ent in doc.ents if not (tagged and _capitalised_word(ent, text))
+                 for start, end in _lines(text, ent.start_char, ent.end_char)]
         amounts = Occupied(len(text), ((v.start, v.end) for v in values if v.kind in ("money", "percent")))
         spans = [s for s in spans if s["kb_id"] or amounts.free(s["start"], s["end"]) or not _value_overlaps(s, values)]
         titles = self.titles(lang)
@@ -237,6 +238,18 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
               and not cues.person_cue.search(before)):
             span["label"] = "ORG"  # "Telenor": one capitalised word nobody in the article has as a surname
     return spans
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A name never runs over a line break ("Alto\n\nMaruti" from a headline and the paragraph
+    under it is two names): the pieces of a span between line breaks, without their spaces."""
+    pieces = []
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        piece = m.group()
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            pieces.append((start + m.start() + lead, start + m.start() + lead + len(piece.strip())))
+    return pieces
 
 
 def consistent_names(text: str, spans: list[dict]) -> list[dict]:

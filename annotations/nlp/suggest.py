@@ -39,6 +39,7 @@ from annotations.calibration import Calibration
 from annotations.errors import SchemaError
 from annotations.model import ANCHOR_KINDS, VALUE_KINDS, accepted_kinds
 from annotations.nlp.values import LanguageValues, ValueMention, phrase_alternation
+from annotations.phrasings import Marked, compile_phrasing
 from annotations.schema import ClaimSchema, ClaimType, Slot
 from annotations.settings import SCHEMA_DIR
 from annotations.yamlfile import load_yaml, read_text
@@ -330,6 +331,8 @@ class Suggester:
         self.values = values
         self.cues = cues or cues_for(lang)
         self.triggers = Triggers(schema, lang, lemmatise)
+        self.phrasings = [(t, compile_phrasing(p, {n: s.kind for n, s in t.slots.items()}))
+                          for t in schema.claim_types.values() for p in t.phrasings.get(lang) or ()]
         # what a figure is said of ("the company" later in the article): the labels the subjects of
         # claim types anchored on a number take (ORG and PRODUCT in the shipped schema)
         self.actor_labels = frozenset(label for t in schema.claim_types.values()
@@ -386,11 +389,12 @@ class Suggester:
         return first[identity] if n >= 2 else None
 
     def _sentence(self, sentence: Sentence, context: Context) -> list[Suggestion]:
-        hits = self.triggers.find(sentence.tokens)
+        suggestions = self._phrased(sentence, context)
+        phrased = {s.type for s in suggestions}  # a set phrasing says who is who better than the words near a trigger
+        hits = [hit for hit in self.triggers.find(sentence.tokens) if hit[0] not in phrased]
         if not hits:
-            return []
+            return suggestions
         text = sentence.text
-        suggestions = []
         inside_entity = lambda v: any(m.start <= v.start and v.end <= m.end and (m.end - m.start) > (v.end - v.start)
                                       for m in sentence.mentions)  # "Redmi Note 3"
         for value in sentence.values:
@@ -426,15 +430,42 @@ class Suggester:
                 suggestions.append(suggestion)
         return suggestions
 
+    def _phrased(self, sentence: Sentence, context: Context) -> list[Suggestion]:
+        """Suggestions from the claim types' set phrasings ("Facebook-owned Instagram")."""
+        if not self.phrasings or not sentence.mentions:
+            return []
+        marked = Marked.of(sentence.text, sentence.start, sentence.end, sentence.mentions, sentence.values)
+        found = []
+        for claim_type, pattern in self.phrasings:
+            for filled in marked.matches(pattern):
+                given = {}
+                for name, items in filled.items():
+                    slot = claim_type.slots[name]
+                    if slot.kind == "entity":  # the phrasing says what the name is, whatever its label
+                        if any(self._reports(sentence.text, sentence, m) for m in items):
+                            break
+                        given[name] = [entity_slot(m) for m in items]
+                    elif all(v.kind in accepted_kinds(slot.kind) for v in items):
+                        given[name] = [value_slot(v) for v in items[:1]]
+                    else:
+                        break
+                else:
+                    places = [(v["start"], v["end"]) for vs in given.values() for v in vs]
+                    said = (min(p[0] for p in places), max(p[1] for p in places))
+                    suggestion = self._fill(claim_type, sentence, said, None, sentence.mentions, context, given)
+                    if suggestion:
+                        found.append(suggestion)
+        return found
+
     def _fill(self, claim_type: ClaimType, sentence: Sentence, trigger, anchor: ValueMention | None,
-              mentions: list[Mention], context: Context) -> Suggestion | None:
+              mentions: list[Mention], context: Context, given: dict[str, list[dict]] | None = None) -> Suggestion | None:
         text = sentence.text
         focus = (anchor.start, anchor.end) if anchor else trigger
-        slots: dict[str, list[dict]] = {}
-        used_mentions: set[tuple[int, int]] = set()
-        used_values: set[tuple[int, int]] = {(anchor.start, anchor.end)} if anchor else set()
+        slots: dict[str, list[dict]] = dict(given or {})
+        used_mentions = {(v["start"], v["end"]) for vs in slots.values() for v in vs}
+        used_values: set[tuple[int, int]] = {(anchor.start, anchor.end)} if anchor else set(used_mentions)
         confidence = 0.9
-        basis = ""
+        basis = "phrasing" if given else ""
         over_a_year: list[Slot] = []
         anchor_slot = claim_type.anchor_slot
         if anchor and anchor_slot:

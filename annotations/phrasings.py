@@ -1,0 +1,92 @@
+"""Phrasings: the set ways business news states a fact, written in claims.yaml with the slots as
+placeholders, and matched on a sentence whose names and values are stood in for by markers.
+
+    "{investor}-owned ... {target}"          Facebook-owned photo sharing service Instagram
+    "{target}, controlled by {any}'s {investor}"   Maruti, controlled by Japan's Suzuki Motor
+
+A phrasing is a regular expression (case is ignored) with three additions:
+- `{slot}`  a name or value that fills that slot of the claim type: a name of a label the slot
+  takes, a value of a kind it takes; a slot that holds several names may appear several times;
+- `{any}`   any name, not kept ("Japan's" in "controlled by Japan's Suzuki Motor");
+- `...`     up to four lowercase words ("a 45% stake" needs none, "photo sharing service" three).
+A space matches any run of spaces, and ’ is read as '. Matching no more than the sentence's words
+and markers, a phrasing states which name is which where the order of words says it; the other slots
+are filled as for any suggestion (docs/design.md, "Claim schema").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+NAME_MARK, VALUE_MARK = "\u27e6E", "\u27e6V"  # ⟦E3⟧, ⟦V0⟧
+_CLOSE = "\u27e7"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_WORDS = r"(?:(?-i:[a-z][\w'-]*)\s+){0,4}?"
+
+
+def compile_phrasing(phrasing: str, slot_kinds: dict[str, str]) -> re.Pattern:
+    """The regular expression of a phrasing for a claim type whose slots have these kinds ("entity"
+    or a value kind); ValueError names a placeholder that is no slot or a pattern that does not compile."""
+    pieces, seen, last = [], {}, 0
+    for m in _PLACEHOLDER.finditer(phrasing):
+        pieces.append(_plain(phrasing[last:m.start()]))
+        name = m.group(1)
+        if name == "any":
+            pieces.append(rf"{re.escape(NAME_MARK)}\d+{_CLOSE}")
+        elif name in slot_kinds:
+            seen[name] = seen.get(name, 0) + 1
+            mark = NAME_MARK if slot_kinds[name] == "entity" else VALUE_MARK
+            pieces.append(rf"(?P<{name}__{seen[name]}>{re.escape(mark)}\d+{_CLOSE})")
+        else:
+            raise ValueError(f"{{{name}}} is not one of the slots ({', '.join(slot_kinds)}) nor {{any}}")
+        last = m.end()
+    pieces.append(_plain(phrasing[last:]))
+    try:
+        return re.compile("".join(pieces), re.IGNORECASE)
+    except re.error as error:
+        raise ValueError(f"not a regular expression: {error}") from None
+
+
+def _plain(piece: str) -> str:
+    """A stretch of a phrasing between placeholders: "..." for a few words, spaces for any spaces."""
+    parts = piece.split("...")
+    return _WORDS.join(re.sub(r" +", r"\\s+", part.replace("’", "'")) for part in parts).replace(_WORDS + r"\s+", _WORDS)
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A sentence with each name and value replaced by a marker, and what each marker stands for."""
+
+    text: str
+    names: list
+    values: list
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int, names: list, values: list) -> Marked:
+        """Names and values as objects with start and end; a value inside a name is the name's."""
+        items = [(n.start, n.end, "E", i) for i, n in enumerate(names)]
+        items += [(v.start, v.end, "V", i) for i, v in enumerate(values)
+                  if not any(n.start < v.end and v.start < n.end for n in names)]
+        out, at = [], start
+        for s, e, kind, i in sorted(items):
+            if s < at:
+                continue
+            out.append(text[at:s].replace("’", "'"))
+            out.append(f"\u27e6{kind}{i}{_CLOSE}")
+            at = e
+        out.append(text[at:end].replace("’", "'"))
+        return cls("".join(out), names, values)
+
+    def matches(self, pattern: re.Pattern) -> Iterator[dict[str, list]]:
+        """For each match: slot name -> the names or values the placeholders took, in text order."""
+        for m in pattern.finditer(self.text):
+            filled: dict[str, list] = {}
+            for group, marker in m.groupdict().items():
+                if marker is None:
+                    continue
+                slot = group.rsplit("__", 1)[0]
+                index = int(marker[2:-1])
+                filled.setdefault(slot, []).append(self.names[index] if marker.startswith(NAME_MARK) else self.values[index])
+            yield filled

@@ -1,0 +1,63 @@
+"""Phrasings in claims.yaml: placeholders for slots, {any} for a name not kept, "..." for a few words."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from annotations.phrasings import Marked, compile_phrasing
+
+KINDS = {"investor": "entity", "target": "entity", "stake": "percent", "parties": "entity"}
+
+
+@dataclass
+class Item:
+    start: int
+    end: int
+
+
+def marked(text: str, *names: str, values: tuple[str, ...] = ()) -> Marked:
+    def where(word):
+        start = text.index(word)
+        return Item(start, start + len(word))
+    return Marked.of(text, 0, len(text), [where(n) for n in names], [where(v) for v in values])
+
+
+def spans(filled: dict, text: str) -> dict:
+    return {slot: [text[i.start:i.end] for i in items] for slot, items in filled.items()}
+
+
+def test_a_phrasing_binds_each_placeholder_to_the_name_in_its_place():
+    text = "Facebook-owned photo sharing service Instagram revealed numbers."
+    found = list(marked(text, "Facebook", "Instagram").matches(compile_phrasing("{investor}-owned ...{target}", KINDS)))
+    assert [spans(f, text) for f in found] == [{"investor": ["Facebook"], "target": ["Instagram"]}]
+
+
+def test_any_name_is_passed_over_and_the_curly_apostrophe_reads_as_straight():
+    text = "Maruti, controlled by Japan’s Suzuki Motor, has had orders."
+    pattern = compile_phrasing("{target}, controlled by {any}'s {investor}", KINDS)
+    assert [spans(f, text) for f in marked(text, "Maruti", "Japan", "Suzuki Motor").matches(pattern)] == [
+        {"target": ["Maruti"], "investor": ["Suzuki Motor"]}]
+
+
+def test_the_few_words_are_lowercase_and_at_most_four():
+    pattern = compile_phrasing("{investor}-owned ...{target}", KINDS)
+    assert not list(marked("Facebook-owned very popular photo sharing service Instagram", "Facebook", "Instagram").matches(pattern))
+    assert not list(marked("Facebook-owned Photo Service Instagram", "Facebook", "Instagram").matches(pattern))
+
+
+def test_values_and_a_slot_said_twice():
+    text = "Tencent holds a 40% stake in Epic Games; a joint venture between Sony and Honda."
+    stake = compile_phrasing("{investor} holds a {stake} stake in {target}", KINDS)
+    venture = compile_phrasing("joint venture between {parties} and {parties}", KINDS)
+    m = marked(text, "Tencent", "Epic Games", "Sony", "Honda", values=("40%",))
+    assert [spans(f, text) for f in m.matches(stake)] == [{"investor": ["Tencent"], "stake": ["40%"], "target": ["Epic Games"]}]
+    assert [spans(f, text) for f in m.matches(venture)] == [{"parties": ["Sony", "Honda"]}]
+
+
+@pytest.mark.parametrize("phrasing, reason", [
+    ("{buyer} bought {target}", "{buyer} is not one of the slots"),
+    ("{investor} (bought {target}", "not a regular expression"),
+])
+def test_a_broken_phrasing_says_why(phrasing, reason):
+    with pytest.raises(ValueError, match=reason.replace("{", r"\{").replace("}", r"\}")):
+        compile_phrasing(phrasing, KINDS)
