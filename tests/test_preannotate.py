@@ -414,3 +414,11 @@ def test_a_name_never_runs_over_a_line_break(tmp_path):
     names = [doc.text[s["start"]:s["end"]] for s in spans]
     assert not [n for n in names if "\n" in n]
     assert names.count("Maruti") == 2
+
+
+def test_titles_said_together_are_one_role(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "China Telecom results\n\n"
+        "Ke Ruiwen, chairman and CEO of China Telecom, said the group was happy. "
+        "Scott Price, president and chief executive officer for Wal-Mart Asia, said in the statement.")
+    roles = sorted((c["slots"]["person"][0]["text"], c["slots"]["title"][0]["text"]) for c in found if c["type"] == "role")
+    assert roles == [("Ke Ruiwen", "chairman and CEO"), ("Scott Price", "president and chief executive officer")]

@@ -123,6 +123,7 @@ class Cues:
     org_heads: frozenset[str]  # the last word of a name that makes it an organisation: "Manchester United", "Singapore Airlines"
     title_lead: tuple[str, ...]  # words between a name and its title: "Tim Cook, the former chief executive"
     decrease: frozenset[str]  # words of a fall: a signed figure near one is negative
+    joined: re.Pattern  # what stands between two trigger words said as one: "chairman, CEO and president"
 
 
 def _ending(words) -> re.Pattern:
@@ -136,7 +137,7 @@ def _starting(words) -> re.Pattern:
 def parse_cues(text: str, source: str) -> dict[str, Cues]:
     data = load_yaml(text, source)
     required = ("source_cues", "source_after", "reporters", "not_names", "reporting_verbs", "price_words", "passive_markers", "agent_markers", "anaphora",
-                "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps", "org_heads", "title_lead", "decrease")
+                "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps", "org_heads", "title_lead", "decrease", "joiners")
     languages, problems = {}, []
     for lang, spec in (data.get("languages") or {}).items():
         missing = [key for key in required if key not in (spec or {})]
@@ -164,6 +165,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
             org_heads=frozenset(words["org_heads"]),
             title_lead=tuple(words["title_lead"]),
             decrease=frozenset(w.lower() for w in words["decrease"]),
+            joined=re.compile(rf"\s*(?:{phrase_alternation(words['joiners'])}\s*)+", re.IGNORECASE),
         )
     if "en" not in languages and not problems:
         problems.append(f"{source}, line 1: an 'en' block is required (it is the fallback for other languages)")
@@ -419,7 +421,7 @@ class Suggester:
                 suggestion.confidence = round(suggestion.confidence * (1.0 - 0.06 * min(steps if sentence.parsed else chars / 25, 6)), 2)
                 suggestions.append(suggestion)
         # Types with no number to anchor on are anchored on their triggers.
-        for name, t_start, t_end, _ in hits:
+        for name, t_start, t_end, _ in self._joined(hits, text):
             claim_type = self.schema.claim_types[name]
             if claim_type.anchor_slot:
                 continue
@@ -429,6 +431,17 @@ class Suggester:
                 suggestion.confidence = round(suggestion.confidence * 0.75, 2)
                 suggestions.append(suggestion)
         return suggestions
+
+    def _joined(self, hits: list, text: str) -> list:
+        """Trigger words of one type said together ("chairman, CEO and president") as one."""
+        joined: list = []
+        for hit in sorted(hits, key=lambda h: h[1]):
+            last = joined[-1] if joined else None
+            if last and last[0] == hit[0] and last[2] <= hit[1] and self.cues.joined.fullmatch(text, last[2], hit[1]):
+                joined[-1] = (hit[0], last[1], hit[2], last[3])
+            else:
+                joined.append(hit)
+        return joined
 
     def _phrased(self, sentence: Sentence, context: Context) -> list[Suggestion]:
         """Suggestions from the claim types' set phrasings ("Facebook-owned Instagram")."""
