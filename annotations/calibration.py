@@ -4,7 +4,7 @@ schemas/calibration.yaml holds, per claim type and basis (what a suggestion is a
 number or a trigger word, and where its first required name came from: the parse, the words
 nearby, an earlier sentence, the article's main company), the precision measured on the
 development part of the real-news corpus, and the confidence below which nothing is suggested
-(chosen there for the best F1). It holds for the language it was measured on (English); other
+(chosen there for the best F1; where F1 is flat within half a point, the lowest such threshold). It holds for the language it was measured on (English); other
 languages keep the rules' own figures and get every suggestion. A suggestion's confidence is that precision: of suggestions shown
 at 0.7, about seven in ten are right, which `evaluate` checks with its reliability curve.
 
@@ -28,11 +28,13 @@ from annotations.yamlfile import load_yaml, read_text
 
 CALIBRATION_FILE = SCHEMA_DIR / "calibration.yaml"
 PRIOR = 3.0  # how many suggestions' worth the type's (or all types') precision weighs in a thin cell
+F1_FLAT = 0.005  # F1 within this of the best counts as the best when choosing the threshold
 
 
 @dataclass(frozen=True)
 class Calibration:
-    precision: dict[str, dict[str, float]]  # claim type -> basis -> precision; "*" for the type as a whole
+    # claim type -> basis -> precision; "*" for the type as a whole, and a "*" type for each basis over all types
+    precision: dict[str, dict[str, float]]
     min_confidence: float
     lang: str = "en"  # measured on articles of this language: others keep their heuristic figures
 
@@ -40,7 +42,8 @@ class Calibration:
         by_type = self.precision.get(claim_type)
         if by_type is None:  # a type added to the YAML since: its own heuristic figure
             return raw
-        return by_type.get(basis, by_type.get("*", raw))
+        # a basis never seen for this type (a phrasing it had no chance to use): the basis over all types
+        return by_type.get(basis, self.precision.get("*", {}).get(basis, by_type.get("*", raw)))
 
 
 def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration | None:
@@ -70,13 +73,20 @@ def fit(judged: list[tuple[str, str, float, bool]], gold_count: int, lang: str =
         type_p = (right + PRIOR * overall) / (n + PRIOR)
         precision[claim_type] = {basis: round((r + PRIOR * type_p) / (m + PRIOR), 2) if basis != "*" else round(type_p, 2)
                                  for basis, (r, m) in sorted(bases.items())}
+    pooled: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for _, basis, _, right in judged:
+        pooled[basis][0] += right
+        pooled[basis][1] += 1
+    precision["*"] = {basis: round((r + PRIOR * overall) / (m + PRIOR), 2) for basis, (r, m) in sorted(pooled.items())}
     scored = sorted(((precision[t].get(b, precision[t]["*"]), right) for t, b, _, right in judged), reverse=True)
-    best, threshold, right_so_far = -1.0, 0.0, 0
+    curve, right_so_far = [], 0  # (threshold, F1) at each step of confidence
     for n, (confidence, right) in enumerate(scored, start=1):
         right_so_far += right
-        f1 = 2 * right_so_far / (n + gold_count) if gold_count else 0.0
-        if f1 > best and (n == len(scored) or scored[n][0] < confidence):
-            best, threshold = f1, confidence
+        if n == len(scored) or scored[n][0] < confidence:
+            curve.append((confidence, 2 * right_so_far / (n + gold_count) if gold_count else 0.0))
+    # where F1 is flat, the lowest threshold: a wrong suggestion costs a curator one key, a missed fact a search
+    best = max((f1 for _, f1 in curve), default=0.0)
+    threshold = min((confidence for confidence, f1 in curve if f1 >= best - F1_FLAT), default=0.0)
     return Calibration(precision, threshold, lang)
 
 

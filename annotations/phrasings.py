@@ -5,8 +5,9 @@ placeholders, and matched on a sentence whose names and values are stood in for 
     "{target}, controlled by {any}'s {investor}"   Maruti, controlled by Japan's Suzuki Motor
 
 A phrasing is a regular expression (case is ignored) with three additions:
-- `{slot}`  a name or value that fills that slot of the claim type: a name of a label the slot
-  takes, a value of a kind it takes; a slot that holds several names may appear several times;
+- `{slot}`  a name or value that fills that slot of the claim type: a name (or a word pointing back
+  to one, "it", "the company": the company the article is about) or a value of a kind the slot
+  takes; a slot that holds several names may appear several times;
 - `{any}`   any name, not kept ("Japan's" in "controlled by Japan's Suzuki Motor");
 - `...`     up to four lowercase words ("a 45% stake" needs none, "photo sharing service" three).
 A space matches any run of spaces, and ’ is read as '. Matching no more than the sentence's words
@@ -20,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-NAME_MARK, VALUE_MARK = "\u27e6E", "\u27e6V"  # ⟦E3⟧, ⟦V0⟧
+NAME_MARK, VALUE_MARK, POINTER_MARK = "\u27e6E", "\u27e6V", "\u27e6P"  # ⟦E3⟧ a name, ⟦V0⟧ a value, ⟦P0⟧ "it"
 _CLOSE = "\u27e7"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _WORDS = r"(?:(?-i:[a-z][\w'-]*)\s+){0,4}?"
@@ -37,8 +38,8 @@ def compile_phrasing(phrasing: str, slot_kinds: dict[str, str]) -> re.Pattern:
             pieces.append(rf"{re.escape(NAME_MARK)}\d+{_CLOSE}")
         elif name in slot_kinds:
             seen[name] = seen.get(name, 0) + 1
-            mark = NAME_MARK if slot_kinds[name] == "entity" else VALUE_MARK
-            pieces.append(rf"(?P<{name}__{seen[name]}>{re.escape(mark)}\d+{_CLOSE})")
+            mark = "\u27e6[EP]" if slot_kinds[name] == "entity" else re.escape(VALUE_MARK)
+            pieces.append(rf"(?P<{name}__{seen[name]}>{mark}\d+{_CLOSE})")
         else:
             raise ValueError(f"{{{name}}} is not one of the slots ({', '.join(slot_kinds)}) nor {{any}}")
         last = m.end()
@@ -62,11 +63,14 @@ class Marked:
     text: str
     names: list
     values: list
+    pointers: list
 
     @classmethod
-    def of(cls, text: str, start: int, end: int, names: list, values: list) -> Marked:
-        """Names and values as objects with start and end; a value inside a name is the name's."""
-        items = [(n.start, n.end, "E", i) for i, n in enumerate(names)]
+    def of(cls, text: str, start: int, end: int, names: list, values: list, pointers: list = ()) -> Marked:
+        """Names, values and words pointing back to a name ("it", "the company") as objects with
+        start and end; a value inside a name is the name's."""
+        pointers = [p for p in pointers if not any(n.start < p.end and p.start < n.end for n in names)]
+        items = [(n.start, n.end, "E", i) for i, n in enumerate(names)] + [(p.start, p.end, "P", i) for i, p in enumerate(pointers)]
         items += [(v.start, v.end, "V", i) for i, v in enumerate(values)
                   if not any(n.start < v.end and v.start < n.end for n in names)]
         out, at = [], start
@@ -77,16 +81,14 @@ class Marked:
             out.append(f"\u27e6{kind}{i}{_CLOSE}")
             at = e
         out.append(text[at:end].replace("’", "'"))
-        return cls("".join(out), names, values)
+        return cls("".join(out), names, values, pointers)
 
     def matches(self, pattern: re.Pattern) -> Iterator[dict[str, list]]:
-        """For each match: slot name -> the names or values the placeholders took, in text order."""
+        """For each match: slot name -> the names, values or pointers the placeholders took, in text order."""
+        kinds = {NAME_MARK: self.names, VALUE_MARK: self.values, POINTER_MARK: self.pointers}
         for m in pattern.finditer(self.text):
             filled: dict[str, list] = {}
             for group, marker in m.groupdict().items():
-                if marker is None:
-                    continue
-                slot = group.rsplit("__", 1)[0]
-                index = int(marker[2:-1])
-                filled.setdefault(slot, []).append(self.names[index] if marker.startswith(NAME_MARK) else self.values[index])
+                if marker is not None:
+                    filled.setdefault(group.rsplit("__", 1)[0], []).append(kinds[marker[:2]][int(marker[2:-1])])
             yield filled

@@ -127,7 +127,7 @@ class Cues:
 
 
 def _ending(words) -> re.Pattern:
-    return re.compile(rf"{phrase_alternation(words)}[\W_]*(?:\w+[\W_]+){{0,2}}$", re.IGNORECASE)
+    return re.compile(rf"{phrase_alternation(words)}[\W_]*(?:\w+[\W_]+){{0,3}}$", re.IGNORECASE)
 
 
 def _starting(words) -> re.Pattern:
@@ -349,7 +349,11 @@ class Suggester:
                     and (m.kb_id or any(c.isupper() or c.isdigit() for c in m.text))), key=lambda m: (m.start, m.end))
         values = sorted(values, key=lambda v: (v.start, v.end))
         text = doc.text
-        context = Context(topic=self._topic(text, mentions))
+        # a name the article cites as a source most times it names it ("according to Sensor Tower") is
+        # never what it is about, even where it is named without a cue ("Sensor Tower notes that")
+        cited, named = Counter(m.identity for m in mentions if self._reports(text, 0, m)), Counter(m.identity for m in mentions)
+        sources = {identity for identity, n in cited.items() if 2 * n >= named[identity]}
+        context = Context(topic=self._topic(text, [m for m in mentions if m.identity not in sources]))
         parsed = doc.has_annotation("DEP")  # looks at every token: once per document
         found: dict[tuple, Suggestion] = {}
         for start, end in sentences:
@@ -361,7 +365,7 @@ class Suggester:
                 known = found.get(key)
                 if known is None or (len(known.slots), known.confidence) < (len(suggestion.slots), suggestion.confidence):
                     found[key] = suggestion
-            actors = [m for m in sentence.mentions if m.label in self.actor_labels and not self._reports(text, sentence, m)]
+            actors = [m for m in sentence.mentions if m.label in self.actor_labels and m.identity not in sources]
             if actors:
                 context.subjects = actors
             periods = [v for v in sentence.values if v.kind == "period" and v.value.get("value") and not v.value.get("comparison")]
@@ -447,7 +451,9 @@ class Suggester:
         """Suggestions from the claim types' set phrasings ("Facebook-owned Instagram")."""
         if not self.phrasings or not sentence.mentions:
             return []
-        marked = Marked.of(sentence.text, sentence.start, sentence.end, sentence.mentions, sentence.values)
+        pointers = [Mention(m.start(), m.end(), m.group(), "") for m in self.cues.anaphor.finditer(sentence.text, sentence.start, sentence.end)]
+        marked = Marked.of(sentence.text, sentence.start, sentence.end, sentence.mentions, sentence.values, pointers)
+        pointed = context.topic or (context.subjects[-1] if context.subjects else None)  # "it": the company the article is about
         found = []
         for claim_type, pattern in self.phrasings:
             for filled in marked.matches(pattern):
@@ -455,7 +461,8 @@ class Suggester:
                 for name, items in filled.items():
                     slot = claim_type.slots[name]
                     if slot.kind == "entity":  # the phrasing says what the name is, whatever its label
-                        if any(self._reports(sentence.text, sentence, m) for m in items):
+                        items = [pointed if m in pointers else m for m in items]
+                        if None in items or any(self._reports(sentence.text, sentence.start, m) for m in items):
                             break
                         given[name] = [entity_slot(m) for m in items]
                     elif all(v.kind in accepted_kinds(slot.kind) for v in items):
@@ -566,11 +573,12 @@ class Suggester:
             return head is not None and any(c.dep_ in ("auxpass", "agent") for c in head.children)
         return bool(self.cues.passive_marker.search(text[max(0, trigger[0] - 12):trigger[0]]))
 
-    def _reports(self, text: str, sentence: Sentence, m: Mention) -> bool:
-        """Whether the name reports figures here ("according to IDC", "told Reuters", "IDC data")."""
+    def _reports(self, text: str, since: int, m: Mention) -> bool:
+        """Whether the name reports figures here ("according to IDC", "told Reuters", "IDC data"),
+        looking back no further than since (the sentence's start)."""
         if m.text.lower() in self.cues.reporters or (m.canonical or "").lower() in self.cues.reporters:
             return True
-        before = text[max(sentence.start, m.start - 40):m.start]
+        before = text[max(since, m.start - 40):m.start]
         return bool(self.cues.source_before.search(before) or self.cues.source_after.match(text, m.end))
 
     def _entity_for(self, slot: Slot, is_subject: bool, sentence: Sentence, trigger, focus, mentions, used,
@@ -579,9 +587,9 @@ class Suggester:
         anchor_is_trigger = focus == trigger
         pool = [m for m in mentions if slot.accepts_label(m.label) and (m.start, m.end) not in used]
         if slot.reports:
-            return [m for m in pool if self._reports(text, sentence, m)][:1], "source"
+            return [m for m in pool if self._reports(text, sentence.start, m)][:1], "source"
         if sourced:  # a claim with a source: the name reporting it is not what it is about
-            pool = [m for m in pool if not self._reports(text, sentence, m)]
+            pool = [m for m in pool if not self._reports(text, sentence.start, m)]
         if slot.multiple:
             distinct: dict[str, Mention] = {}
             for m in pool:
