@@ -422,3 +422,13 @@ def test_titles_said_together_are_one_role(tmp_path):
         "Scott Price, president and chief executive officer for Wal-Mart Asia, said in the statement.")
     roles = sorted((c["slots"]["person"][0]["text"], c["slots"]["title"][0]["text"]) for c in found if c["type"] == "role")
     assert roles == [("Ke Ruiwen", "chairman and CEO"), ("Scott Price", "president and chief executive officer")]
+
+
+def test_shares_said_one_after_another_are_each_a_market_share_and_a_stake_is_not_one(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Smartphones in India\n\n"
+        "Samsung's market share rose to 22.3% in the third quarter, while Xiaomi held a 18% share and Vivo had 15% "
+        "of the market, according to IDC. Tencent has a 40% share in Epic Games.")
+    said = sorted((c["type"], c["slots"].get("subject", c["slots"].get("investor"))[0]["text"],
+                   c["slots"].get("share", c["slots"].get("stake"))[0]["value"]["value"]) for c in found)
+    assert said == [("investment", "Tencent", 40.0), ("market_share", "Samsung", 22.3), ("market_share", "Vivo", 15.0),
+                    ("market_share", "Xiaomi", 18.0)]

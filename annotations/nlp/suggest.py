@@ -395,11 +395,11 @@ class Suggester:
         return first[identity] if n >= 2 else None
 
     def _sentence(self, sentence: Sentence, context: Context) -> list[Suggestion]:
-        suggestions = self._phrased(sentence, context)
-        phrased = {s.type for s in suggestions}  # a set phrasing says who is who better than the words near a trigger
-        hits = [hit for hit in self.triggers.find(sentence.tokens) if hit[0] not in phrased]
+        phrased, bound = self._phrased(sentence, context)
+        suggestions = []
+        hits = self.triggers.find(sentence.tokens)
         if not hits:
-            return suggestions
+            return phrased
         text = sentence.text
         inside_entity = lambda v: any(m.start <= v.start and v.end <= m.end and (m.end - m.start) > (v.end - v.start)
                                       for m in sentence.mentions)  # "Redmi Note 3"
@@ -434,7 +434,22 @@ class Suggester:
             if suggestion:
                 suggestion.confidence = round(suggestion.confidence * 0.75, 2)
                 suggestions.append(suggestion)
-        return suggestions
+        # a set phrasing says who is who better than the words near a trigger: no trigger-based
+        # suggestion of its type says again what it says, nor puts one of its names or values elsewhere
+        def places(suggestion: Suggestion) -> set:
+            required = self.schema.claim_types[suggestion.type].required_slots
+            return {(suggestion.type, v.get("start")) for name in required for v in suggestion.slots.get(name, ())}
+        said = set().union(*map(places, phrased))
+        # and a number a phrasing put in a slot ("a 40% share in Epic Games": a stake) is that slot's alone
+        return phrased + [s for s in suggestions if not places(s) & said
+                          and not any(v.get("start") in bound for vs in s.slots.values() for v in vs if "value" in v)]
+        claim_type = self.schema.claim_types[phrased.type]
+        for name in claim_type.required_slots:
+            mine = {v.get("start") for v in phrased.slots.get(name, ())}
+            theirs = {v.get("start") for v in other.slots.get(name, ())}
+            if mine & theirs or (claim_type.slots[name].kind == "entity" and mine and theirs):
+                return True
+        return False
 
     def _joined(self, hits: list, text: str) -> list:
         """Trigger words of one type said together ("chairman, CEO and president") as one."""
@@ -447,14 +462,15 @@ class Suggester:
                 joined.append(hit)
         return joined
 
-    def _phrased(self, sentence: Sentence, context: Context) -> list[Suggestion]:
-        """Suggestions from the claim types' set phrasings ("Facebook-owned Instagram")."""
+    def _phrased(self, sentence: Sentence, context: Context) -> tuple[list[Suggestion], set[int]]:
+        """Suggestions from the claim types' set phrasings ("Facebook-owned Instagram"), and where
+        the values they put in slots start."""
         if not self.phrasings or not sentence.mentions:
-            return []
+            return [], set()
         pointers = [Mention(m.start(), m.end(), m.group(), "") for m in self.cues.anaphor.finditer(sentence.text, sentence.start, sentence.end)]
         marked = Marked.of(sentence.text, sentence.start, sentence.end, sentence.mentions, sentence.values, pointers)
         pointed = context.topic or (context.subjects[-1] if context.subjects else None)  # "it": the company the article is about
-        found = []
+        found, bound = [], set()
         for claim_type, pattern in self.phrasings:
             for filled in marked.matches(pattern):
                 given = {}
@@ -475,7 +491,8 @@ class Suggester:
                     suggestion = self._fill(claim_type, sentence, said, None, sentence.mentions, context, given)
                     if suggestion:
                         found.append(suggestion)
-        return found
+                        bound.update(v["start"] for vs in given.values() for v in vs if "value" in v)
+        return found, bound
 
     def _fill(self, claim_type: ClaimType, sentence: Sentence, trigger, anchor: ValueMention | None,
               mentions: list[Mention], context: Context, given: dict[str, list[dict]] | None = None) -> Suggestion | None:
