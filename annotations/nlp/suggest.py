@@ -443,13 +443,6 @@ class Suggester:
         # and a number a phrasing put in a slot ("a 40% share in Epic Games": a stake) is that slot's alone
         return phrased + [s for s in suggestions if not places(s) & said
                           and not any(v.get("start") in bound for vs in s.slots.values() for v in vs if "value" in v)]
-        claim_type = self.schema.claim_types[phrased.type]
-        for name in claim_type.required_slots:
-            mine = {v.get("start") for v in phrased.slots.get(name, ())}
-            theirs = {v.get("start") for v in other.slots.get(name, ())}
-            if mine & theirs or (claim_type.slots[name].kind == "entity" and mine and theirs):
-                return True
-        return False
 
     def _joined(self, hits: list, text: str) -> list:
         """Trigger words of one type said together ("chairman, CEO and president") as one."""
