@@ -686,10 +686,14 @@ class Suggester:
         if not sentence.parsed:
             return False
         node = sentence.root_of(value.start, value.end)
+        path = [node] if node is not None else []
         while node is not None and node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
             node = node.head
-        return node is not None and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in self.cues.price_words
-                                        for c in node.children)
+            path.append(node)
+        # "shares jumped 12%", "the S&P 500 is up 24.5%", "a 24% fall in the benchmark Hang Seng Index"
+        said_of = [c for c in (node.children if node is not None else ()) if c.dep_ in ("nsubj", "nsubjpass")]
+        said_of += [c for n in path[:-1] for c in n.children if c.dep_ == "prep" and c.lower_ in ("in", "of")]
+        return any(t.lower_ in self.cues.price_words for c in said_of for t in c.subtree)
 
     def _points_back(self, token: Token) -> bool:
         """"it", "its", "the company", "the home-improvement retailer": a word for the company just named."""
