@@ -440,3 +440,10 @@ def test_moves_of_shares_and_stock_indices_are_not_company_facts(tmp_path):
         "up 24.5 percent. Its stock had fallen by more than 44 percent, lagging a 24 percent fall in the benchmark Hang Seng Index.")
     changes = sorted(c["slots"]["change"][0]["value"]["value"] for c in found if c["type"] == "growth")
     assert changes == [3.5]
+
+
+def test_the_level_a_change_reached_is_of_the_period_at_hand_not_of_the_comparison(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "TSMC says quarterly profit $8.8 billion\n\n"
+        "TAIPEI, October 13, 2022 (AP) - TSMC said Thursday that its quarterly profit rose 79.7% over a year earlier to $8.8 billion.")
+    profit = next(c for c in found if c["type"] == "financial_result")
+    assert profit["slots"]["period"][0]["value"]["value"] == "2022-Q3"

@@ -137,6 +137,12 @@ def test_a_company_fiscal_year_and_its_quarters_keep_the_fiscal_calendar():
     assert only("the second quarter of 2019")["value"] == "2019-Q2"
 
 
+def test_the_first_months_of_the_year_are_of_the_article_year():
+    assert only("in the opening nine months of the year", published=date(2019, 10, 28))["value"] == "2019-01/2019-09"
+    assert only("the first six months of this year", published=date(2019, 10, 28))["value"] == "2019-H1"
+    assert only("the first nine months of the year")["qualifier"] == "unresolved"
+
+
 def test_quarterly_results_are_of_the_last_quarter_ended_by_the_article_date():
     assert only("quarterly profit", published=date(2022, 10, 13))["value"] == "2022-Q3"
     assert only("quarterly profit", published=date(2013, 1, 23))["value"] == "2012-Q4"

@@ -721,6 +721,9 @@ class Suggester:
         # ("In Q2 2019, shipments were 10.2m, a share of 28.7%") is everyone's
         pool = [v for v in sentence.values if v.kind in kinds and (v.start, v.end) not in used_values and v.value.get("value") is not None
                 and not (v.start >= focus[1] and any(focus[1] <= start and end <= v.start for start, end in numbers))]
+        if self.values.reached_marker.search(text, max(0, focus[0] - 12), focus[0]):
+            # "rose 79.7% over a year earlier to $8.8 billion": the comparison is the change's, not the level's
+            pool = [v for v in pool if not (v.value.get("comparison") and v.end <= focus[0])]
         if slot.kind == "ordinal":  # a rank stands close to its number
             pool = [v for v in pool if _char_distance((v.start, v.end), focus) <= 40]
         if not pool:

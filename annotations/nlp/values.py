@@ -405,12 +405,15 @@ class LanguageValues:
         ending = rf"\s+(?:{until})\s+(?P<month>{month})(?:\s+\d{{1,2}}(?!\d))?(?:,?\s+{year})?"
         return [("stretch", re.compile(rf"{the}(?P<n>{counts})\s+{months}{ending}", flags)),
                 ("stretch", re.compile(rf"{the}(?P<fy>{years}){ending}", flags)),
-                ("first", re.compile(rf"{the}(?:{phrase_alternation(spec['first_words'])})\s+(?P<n>{counts})\s+{months}\s+(?:of\s+)?{year}", flags))]
+                ("first", re.compile(rf"{the}(?:{phrase_alternation(spec['first_words'])})\s+(?P<n>{counts})\s+{months}\s+"
+                                     rf"(?:of\s+)?(?:{year}|(?P<thisyear>{phrase_alternation(spec.get('current_year_words') or [])}))", flags))]
 
     def _stretch(self, shape: str, groups: dict, published: date | None) -> dict | None:
         n = 12 if groups.get("fy") else self.month_counts.get(groups["n"].lower(), 0)
         if shape == "first":
-            year, last = int(groups["year"]), n
+            if groups.get("thisyear") and published is None:
+                return {"value": None, "qualifier": "unresolved"}
+            year, last = int(groups["year"]) if groups.get("year") else published.year, n
         else:
             last = self.months[groups["month"].lower().rstrip(".")]
             if groups.get("year"):
