@@ -137,6 +137,11 @@ def test_a_company_fiscal_year_and_its_quarters_keep_the_fiscal_calendar():
     assert only("the second quarter of 2019")["value"] == "2019-Q2"
 
 
+def test_since_a_year_is_where_a_stretch_starts_not_a_period():
+    assert only("Since 1984, Maruti's models have outsold")["since"] is True
+    assert "since" not in only("In 1984, Maruti's models outsold")
+
+
 def test_the_first_months_of_the_year_are_of_the_article_year():
     assert only("in the opening nine months of the year", published=date(2019, 10, 28))["value"] == "2019-01/2019-09"
     assert only("the first six months of this year", published=date(2019, 10, 28))["value"] == "2019-H1"

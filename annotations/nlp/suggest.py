@@ -368,7 +368,8 @@ class Suggester:
             actors = [m for m in sentence.mentions if m.label in self.actor_labels and m.identity not in sources]
             if actors:
                 context.subjects = actors
-            periods = [v for v in sentence.values if v.kind == "period" and v.value.get("value") and not v.value.get("comparison")]
+            periods = [v for v in sentence.values if v.kind == "period" and v.value.get("value")
+                       and not v.value.get("comparison") and not v.value.get("since")]
             for period in periods:
                 context.said[period.value["value"]] = period
                 context.times_said[period.value["value"]] += 1
@@ -720,6 +721,7 @@ class Suggester:
         # from 1.6bn in the first quarter of 2009" the quarter is the 1.6bn's; one before them all
         # ("In Q2 2019, shipments were 10.2m, a share of 28.7%") is everyone's
         pool = [v for v in sentence.values if v.kind in kinds and (v.start, v.end) not in used_values and v.value.get("value") is not None
+                and not v.value.get("since")
                 and not (v.start >= focus[1] and any(focus[1] <= start and end <= v.start for start, end in numbers))]
         if self.values.reached_marker.search(text, max(0, focus[0] - 12), focus[0]):
             # "rose 79.7% over a year earlier to $8.8 billion": the comparison is the change's, not the level's

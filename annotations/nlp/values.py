@@ -103,6 +103,7 @@ class LanguageValues:
         self.fiscal_before = re.compile(rf"{fiscal}[\s-]*$", re.IGNORECASE)
         self.fiscal_after = re.compile(rf"[\s-]*{fiscal}", re.IGNORECASE)  # "Q2 FY26"
         self.reached_marker = re.compile(rf"{phrase_alternation(spec.get('reached_markers', []))}\s*$", re.IGNORECASE)
+        self.since = re.compile(rf"{phrase_alternation(spec.get('since_words') or [])}\s+$", re.IGNORECASE)
         self.level_marker = re.compile(rf"{phrase_alternation(spec.get('level_markers', []))}\s*$", re.IGNORECASE)
 
         self.month_counts = {str(k).lower(): int(v) for k, v in (spec.get("month_counts") or {}).items()}
@@ -262,6 +263,8 @@ class LanguageValues:
         for shape, pattern in self.periods:
             for m in pattern.finditer(text):
                 period = self._period(shape, m, published)
+                if period is not None and self.since.search(text, max(0, m.start() - 8), m.start()):
+                    period = {**period, "since": True}  # "since 1984": where a stretch starts, not its period
                 if period is not None:
                     add(m.start(), m.end(), "date" if shape == "day" else "period", period)
         for m in self.fraction.finditer(text):
