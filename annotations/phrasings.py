@@ -9,8 +9,9 @@ A phrasing is a regular expression (case is ignored) with three additions:
   to one, "it", "the company": the company the article is about) or a value of a kind the slot
   takes; a slot that holds several names may appear several times;
 - `{any}`   any name, not kept ("Japan's" in "controlled by Japan's Suzuki Motor");
-- `...`     up to four lowercase words ("a 45% stake" needs none, "photo sharing service" three).
-A space matches any run of spaces, and ’ is read as '. Matching no more than the sentence's words
+- `...`     up to four lowercase words or values ("photo sharing service", "a 7-year sponsorship").
+A space matches any run of spaces, ’ is read as ' and a stock ticker in brackets ("( MRTI.NS )") is
+passed over; "..." passes over values too ("signed a 7-year sponsorship deal"). Matching no more than the sentence's words
 and markers, a phrasing states which name is which where the order of words says it; the other slots
 are filled as for any suggestion (docs/design.md, "Claim schema").
 """
@@ -24,7 +25,8 @@ from dataclasses import dataclass
 NAME_MARK, VALUE_MARK, POINTER_MARK = "\u27e6E", "\u27e6V", "\u27e6P"  # ⟦E3⟧ a name, ⟦V0⟧ a value, ⟦P0⟧ "it"
 _CLOSE = "\u27e7"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_WORDS = r"(?:(?-i:[a-z][\w'-]*)\s+){0,4}?"
+_WORDS = r"(?:(?:(?-i:[a-z][\w'-]*)|\u27e6V\d+\u27e7[\w-]*)\s+){0,4}?"  # lowercase words or values: "a 7-year sponsorship"
+_TICKER = re.compile(r"\s*\(\s*(?:[A-Z]+:\s*)?[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?\s*\)")  # "( MRTI.NS )", "(NYSE: VZ)"
 
 
 def compile_phrasing(phrasing: str, slot_kinds: dict[str, str]) -> re.Pattern:
@@ -56,6 +58,11 @@ def _plain(piece: str) -> str:
     return _WORDS.join(re.sub(r" +", r"\\s+", part.replace("’", "'")) for part in parts).replace(_WORDS + r"\s+", _WORDS)
 
 
+def _plain_text(piece: str) -> str:
+    """The words between markers as phrasings read them: ’ as ', without stock tickers."""
+    return _TICKER.sub("", piece.replace("’", "'"))
+
+
 @dataclass(frozen=True)
 class Marked:
     """A sentence with each name and value replaced by a marker, and what each marker stands for."""
@@ -77,10 +84,10 @@ class Marked:
         for s, e, kind, i in sorted(items):
             if s < at:
                 continue
-            out.append(text[at:s].replace("’", "'"))
+            out.append(_plain_text(text[at:s]))
             out.append(f"\u27e6{kind}{i}{_CLOSE}")
             at = e
-        out.append(text[at:end].replace("’", "'"))
+        out.append(_plain_text(text[at:end]))
         return cls("".join(out), names, values, pointers)
 
     def matches(self, pattern: re.Pattern) -> Iterator[dict[str, list]]:

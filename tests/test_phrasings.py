@@ -61,3 +61,14 @@ def test_values_and_a_slot_said_twice():
 def test_a_broken_phrasing_says_why(phrasing, reason):
     with pytest.raises(ValueError, match=reason.replace("{", r"\{").replace("}", r"\}")):
         compile_phrasing(phrasing, KINDS)
+
+
+def test_stock_tickers_are_passed_over_and_the_few_words_may_hold_values():
+    text = "Maruti Suzuki India Ltd ( MRTI.NS ) launched a new version of its Alto model."
+    launch = compile_phrasing("{investor} launched (?:a |an |its |the )?(?:new )?...{target}", KINDS)
+    assert [spans(f, text) for f in marked(text, "Maruti Suzuki India Ltd", "Alto").matches(launch)] == [
+        {"investor": ["Maruti Suzuki India Ltd"], "target": ["Alto"]}]
+    text = "The club signed a 7-year sponsorship deal with General Motors."
+    deal = compile_phrasing("{parties} signed (?:a |an )?...deal with {parties}", KINDS)
+    found = list(marked(text, "The club", "General Motors", values=("7",)).matches(deal))
+    assert [spans(f, text) for f in found] == [{"parties": ["The club", "General Motors"]}]

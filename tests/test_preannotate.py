@@ -447,3 +447,15 @@ def test_the_level_a_change_reached_is_of_the_period_at_hand_not_of_the_comparis
         "TAIPEI, October 13, 2022 (AP) - TSMC said Thursday that its quarterly profit rose 79.7% over a year earlier to $8.8 billion.")
     profit = next(c for c in found if c["type"] == "financial_result")
     assert profit["slots"]["period"][0]["value"]["value"] == "2022-Q3"
+
+
+def test_phrasings_find_stakes_fines_and_partners_said_in_passing(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Netflix shares soar after surprise profit\n\n"
+        "Netflix Inc added nearly 4 million customers. The company also attracted interest from activist investor "
+        "Carl Icahn, who bought nearly 10 percent of the company. JPMorgan paid $1.1 billion to settle charges by U.S. "
+        "regulators. Netflix has started cooperating with Walt Disney Co on films.")
+    facts = {(c["type"], *(v[0]["text"] for k, v in sorted(c["slots"].items()) if k in ("investor", "target", "parties")))
+             for c in found if c["type"] in ("investment", "regulatory_action", "partnership")}
+    assert ("investment", "Carl Icahn", "Netflix") in facts  # "the company": the one the article is about
+    assert ("regulatory_action", "JPMorgan") in facts
+    assert any(f[0] == "partnership" for f in facts)
