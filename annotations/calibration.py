@@ -4,7 +4,8 @@ schemas/calibration.yaml holds, per claim type and basis (what a suggestion is a
 number or a trigger word, and where its first required name came from: the parse, the words
 nearby, an earlier sentence, the article's main company), the precision measured on the
 development part of the real-news corpus, and the confidence below which nothing is suggested
-(chosen there for the best F1; where F1 is flat within half a point, the lowest such threshold). It holds for the language it was measured on (English); other
+(chosen there where the lower of precision and recall is highest, as the product is held to
+both; ties go to the better F1). It holds for the language it was measured on (English); other
 languages keep the rules' own figures and get every suggestion. A suggestion's confidence is that precision: of suggestions shown
 at 0.7, about seven in ten are right, which `evaluate` checks with its reliability curve.
 
@@ -28,7 +29,6 @@ from annotations.yamlfile import load_yaml, read_text
 
 CALIBRATION_FILE = SCHEMA_DIR / "calibration.yaml"
 PRIOR = 3.0  # how many suggestions' worth the type's (or all types') precision weighs in a thin cell
-F1_FLAT = 0.005  # F1 within this of the best counts as the best when choosing the threshold
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration | None:
 def fit(judged: list[tuple[str, str, float, bool]], gold_count: int, lang: str = "en") -> Calibration:
     """From (claim type, basis, raw confidence, right) of every suggestion on development gold: each
     cell's precision, shrunk towards its type's (and that towards all types') where it is thin, and the
-    threshold that gives the best F1."""
+    threshold where the lower of precision and recall is highest."""
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for claim_type, basis, _, right in judged:
         for key in (basis, "*"):
@@ -79,14 +79,14 @@ def fit(judged: list[tuple[str, str, float, bool]], gold_count: int, lang: str =
         pooled[basis][1] += 1
     precision["*"] = {basis: round((r + PRIOR * overall) / (m + PRIOR), 2) for basis, (r, m) in sorted(pooled.items())}
     scored = sorted(((precision[t].get(b, precision[t]["*"]), right) for t, b, _, right in judged), reverse=True)
-    curve, right_so_far = [], 0  # (threshold, F1) at each step of confidence
+    # the threshold where the lower of precision and recall is highest: the product is held to both
+    best, threshold, right_so_far = (-1.0, -1.0), 0.0, 0
     for n, (confidence, right) in enumerate(scored, start=1):
         right_so_far += right
-        if n == len(scored) or scored[n][0] < confidence:
-            curve.append((confidence, 2 * right_so_far / (n + gold_count) if gold_count else 0.0))
-    # where F1 is flat, the lowest threshold: a wrong suggestion costs a curator one key, a missed fact a search
-    best = max((f1 for _, f1 in curve), default=0.0)
-    threshold = min((confidence for confidence, f1 in curve if f1 >= best - F1_FLAT), default=0.0)
+        precision_, recall = right_so_far / n, right_so_far / gold_count if gold_count else 0.0
+        score = (min(precision_, recall), 2 * right_so_far / (n + gold_count) if gold_count else 0.0)
+        if score > best and (n == len(scored) or scored[n][0] < confidence):
+            best, threshold = score, confidence
     return Calibration(precision, threshold, lang)
 
 

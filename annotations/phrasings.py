@@ -19,7 +19,6 @@ are filled as for any suggestion (docs/design.md, "Claim schema").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 NAME_MARK, VALUE_MARK, POINTER_MARK = "\u27e6E", "\u27e6V", "\u27e6P"  # ⟦E3⟧ a name, ⟦V0⟧ a value, ⟦P0⟧ "it"
@@ -29,25 +28,37 @@ _WORDS = r"(?:(?:(?-i:[a-z][\w'-]*)|\u27e6V\d+\u27e7[\w-]*)\s+){0,4}?"  # lowerc
 _TICKER = re.compile(r"\s*\(\s*(?:[A-Z]+:\s*)?[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?\s*\)")  # "( MRTI.NS )", "(NYSE: VZ)"
 
 
-def compile_phrasing(phrasing: str, slot_kinds: dict[str, str]) -> re.Pattern:
-    """The regular expression of a phrasing for a claim type whose slots have these kinds ("entity"
-    or a value kind); ValueError names a placeholder that is no slot or a pattern that does not compile."""
-    pieces, seen, last = [], {}, 0
+@dataclass(frozen=True)
+class Phrasing:
+    """A compiled phrasing and how many names and values a sentence needs for it to match."""
+
+    pattern: re.Pattern
+    names: int
+    values: int
+
+
+def compile_phrasing(phrasing: str, slot_kinds: dict[str, str]) -> Phrasing:
+    """A phrasing compiled for a claim type whose slots have these kinds ("entity" or a value kind);
+    ValueError names a placeholder that is no slot or a pattern that does not compile."""
+    pieces, seen, last, names, values = [], {}, 0, 0, 0
     for m in _PLACEHOLDER.finditer(phrasing):
         pieces.append(_plain(phrasing[last:m.start()]))
         name = m.group(1)
         if name == "any":
             pieces.append(rf"{re.escape(NAME_MARK)}\d+{_CLOSE}")
+            names += 1
         elif name in slot_kinds:
             seen[name] = seen.get(name, 0) + 1
-            mark = "\u27e6[EP]" if slot_kinds[name] == "entity" else re.escape(VALUE_MARK)
+            entity = slot_kinds[name] == "entity"
+            names, values = names + entity, values + (not entity)
+            mark = "\u27e6[EP]" if entity else re.escape(VALUE_MARK)
             pieces.append(rf"(?P<{name}__{seen[name]}>{mark}\d+{_CLOSE})")
         else:
             raise ValueError(f"{{{name}}} is not one of the slots ({', '.join(slot_kinds)}) nor {{any}}")
         last = m.end()
     pieces.append(_plain(phrasing[last:]))
     try:
-        return re.compile("".join(pieces), re.IGNORECASE)
+        return Phrasing(re.compile("".join(pieces), re.IGNORECASE), names, values)
     except re.error as error:
         raise ValueError(f"not a regular expression: {error}") from None
 
@@ -90,12 +101,19 @@ class Marked:
         out.append(_plain_text(text[at:end]))
         return cls("".join(out), names, values, pointers)
 
-    def matches(self, pattern: re.Pattern) -> Iterator[dict[str, list]]:
+    def matches(self, phrasing: Phrasing) -> list[dict[str, list]]:
         """For each match: slot name -> the names, values or pointers the placeholders took, in text order."""
+        # most phrasings match nothing: say so cheaply
+        if (phrasing.names > len(self.names) + len(self.pointers) or phrasing.values > len(self.values)
+                or phrasing.pattern.search(self.text) is None):
+            return []
+        found = phrasing.pattern.finditer(self.text)
         kinds = {NAME_MARK: self.names, VALUE_MARK: self.values, POINTER_MARK: self.pointers}
-        for m in pattern.finditer(self.text):
-            filled: dict[str, list] = {}
+        filled = []
+        for m in found:
+            slots: dict[str, list] = {}
             for group, marker in m.groupdict().items():
                 if marker is not None:
-                    filled.setdefault(group.rsplit("__", 1)[0], []).append(kinds[marker[:2]][int(marker[2:-1])])
-            yield filled
+                    slots.setdefault(group.rsplit("__", 1)[0], []).append(kinds[marker[:2]][int(marker[2:-1])])
+            filled.append(slots)
+        return filled

@@ -116,7 +116,7 @@ def test_quality_on_real_news_nobody_here_wrote_does_not_fall_back(capsys):
     assert run_cli("evaluate", "--corpus", ROOT / "tests/data/realnews/test", "--json") == 0
     figures = json.loads(capsys.readouterr().out)
     lenient, strict = figures["claims"]["overall"], figures["strict"]["overall"]
-    assert lenient["recall"] >= 0.45 and lenient["precision"] >= 0.5 and strict["recall"] >= 0.33
+    assert lenient["recall"] >= 0.49 and lenient["precision"] >= 0.52 and strict["recall"] >= 0.37
     # confidence means something: suggestions at 0.7 or more are right more often than those under 0.6
     bands = figures["reliability"]
     high = [b for b in bands if b["from"] >= 0.7]
@@ -459,3 +459,19 @@ def test_phrasings_find_stakes_fines_and_partners_said_in_passing(tmp_path):
     assert ("investment", "Carl Icahn", "Netflix") in facts  # "the company": the one the article is about
     assert ("regulatory_action", "JPMorgan") in facts
     assert any(f[0] == "partnership" for f in facts)
+
+
+def test_a_wire_story_company_its_analysts_and_the_names_in_passing(tmp_path):
+    """Reuters names the company once with its legal form; the knowledge base knows "Facebook" the product."""
+    _, found, spans = preannotated_article(tmp_path, "Facebook shares soar as users, mobile ads climb\n\n"
+        "SAN FRANCISCO (Reuters) - Facebook Inc delivered strong evidence it can thrive on smartphones. "
+        "The world's No. 1 social network, which is battling upstarts like WhatsApp, grew mobile advertising revenue 76 percent "
+        "to $656 million from the previous quarter. Facebook, like rivals Google Inc and Yahoo Inc, credited new formats. "
+        "CEO Mark Zuckerberg told analysts on a conference call that ads work. "
+        "Sterne Agee analyst Arvind Bhatia said the results were strong.")
+    growth = next(c for c in found if c["type"] == "growth")
+    assert growth["slots"]["subject"][0]["text"].startswith("Facebook")
+    roles = {(c["slots"]["person"][0]["text"], c["slots"]["title"][0]["text"], c["slots"]["organization"][0]["text"])
+             for c in found if c["type"] == "role"}
+    assert ("Arvind Bhatia", "analyst", "Sterne Agee") in roles
+    assert not [r for r in roles if r[1] == "analysts"]

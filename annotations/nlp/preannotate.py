@@ -80,7 +80,7 @@ class Preannotator:
         spans = [s for s in spans if s["kb_id"] or amounts.free(s["start"], s["end"]) or not _value_overlaps(s, values)]
         titles = self.titles(lang)
         spans = titled_people(doc, completed_names(doc, spans, titles), titles)
-        spans = consistent_names(text, relabelled(text, spans, cues, titles))
+        spans = consistent_names(text, short_forms(text, relabelled(text, spans, cues, titles), cues))
         mentions = [Mention(s["start"], s["end"], text[s["start"]:s["end"]], s["label"], s["kb_id"], self.kb.canonical(s["kb_id"]),
                             s.pop("is_subject")) for s in spans if s["label"] not in VALUE_LABEL_KINDS]
         for s in spans:
@@ -123,13 +123,15 @@ class Titles:
     after: re.Pattern
     leading: re.Pattern  # "CFO " of a name the model took with its title ("CFO David Wells")
     employer: re.Pattern
+    employs: re.Pattern  # " analyst Arvind Bhatia" after a name: that name is the employer ("Sterne Agee")
 
     @classmethod
     def of(cls, alternation: str, preps: str, lead: str) -> Titles:
         return cls(re.compile(alternation, re.IGNORECASE), re.compile(rf"(?:{alternation})\s+$", re.IGNORECASE),
                    re.compile(rf"\s*,\s*(?:(?:{lead})\s*)*(?:{alternation})", re.IGNORECASE),
                    re.compile(rf"(?:{alternation})\s+(?=[A-Z])"),
-                   re.compile(rf"(?:{alternation})\s+{preps}\s+(?:the\s+)?$", re.IGNORECASE))
+                   re.compile(rf"(?:{alternation})\s+{preps}\s+(?:the\s+)?$", re.IGNORECASE),
+                   re.compile(rf"\s+(?:{alternation})\s+(?-i:[A-Z][a-z])", re.IGNORECASE))
 
 
 TICKER = re.compile(r"\s*\(\s*(?:[A-Z]+\s*:\s*)?[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?\s*\)")
@@ -211,8 +213,8 @@ def _value_overlaps(span: dict, values: list[ValueMention]) -> bool:
 def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list[dict]:
     """Labels the context makes certain, over the model's guess: a name after "Mr" or next to a role
     title ("Chief Executive Tim Cook", "Tim Cook, chief executive") is a person; a name with a ticker
-    ("Ryanair ( RYA.I )"), after "shares in" or "operator", or before "said in a statement" is an
-    organisation; "Oslo-based" is a place; a lone word tagged as a person again and again that is
+    ("Ryanair ( RYA.I )"), after "shares in" or "operator", before "said in a statement" or before a
+    title and a name ("Sterne Agee analyst Arvind Bhatia") is an organisation; "Oslo-based" is a place; a lone word tagged as a person again and again that is
     nobody's surname in the article ("Telenor") is an organisation.
     The knowledge base's names are left alone. Each corrected span is marked sure, so that it sets
     the label of the name throughout the article."""
@@ -232,7 +234,7 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
         elif cues.place_after.match(after):
             span["label"], span["sure"] = "GPE", True
         elif span["label"] != "ORG" and (TICKER.match(after) or cues.org_before.search(before) or cues.org_after.match(after)
-                                         or titles.employer.search(before)):
+                                         or titles.employer.search(before) or titles.employs.match(after)):
             span["label"], span["sure"] = "ORG", True
         elif (span["label"] == "PERSON" and " " not in name.strip() and name not in surnames and lone[name] > 1
               and not cues.person_cue.search(before)):
@@ -240,9 +242,29 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
     return spans
 
 
+def short_forms(text: str, spans: list[dict], cues: Cues) -> list[dict]:
+    """A name said once with its legal form ("Facebook Inc", as wire stories name a company first)
+    is that organisation wherever the article says it without ("Facebook"), whatever the model or
+    the knowledge base (which knows Facebook the product) makes of the short form."""
+    legal = re.compile(rf"\s+{phrase_alternation(cues.legal_forms)}\.?$")
+    full = {}
+    for span in spans:
+        name = text[span["start"]:span["end"]]
+        m = legal.search(name) if span["label"] == "ORG" else None
+        if m and m.start() > 0:
+            full.setdefault(name[:m.start()], span)
+    for span in spans:
+        company = full.get(text[span["start"]:span["end"]])
+        if company is not None:
+            span["label"], span["kb_id"], span["sure"] = "ORG", company["kb_id"] or span["kb_id"], True
+    return spans
+
+
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A name never runs over a line break ("Alto\n\nMaruti" from a headline and the paragraph
     under it is two names): the pieces of a span between line breaks, without their spaces."""
+    if "\n" not in text[start:end]:
+        return [(start, end)]
     pieces = []
     for m in re.finditer(r"[^\n]+", text[start:end]):
         piece = m.group()

@@ -121,6 +121,7 @@ class Cues:
     per_unit: re.Pattern
     employer_preps: tuple[str, ...]  # "an analyst with Morningstar", "chief executive of Geely"
     org_heads: frozenset[str]  # the last word of a name that makes it an organisation: "Manchester United", "Singapore Airlines"
+    legal_forms: tuple[str, ...]  # "Inc", "Ltd": "Facebook Inc" in the lead makes every "Facebook" the company
     title_lead: tuple[str, ...]  # words between a name and its title: "Tim Cook, the former chief executive"
     decrease: frozenset[str]  # words of a fall: a signed figure near one is negative
     joined: re.Pattern  # what stands between two trigger words said as one: "chairman, CEO and president"
@@ -137,7 +138,8 @@ def _starting(words) -> re.Pattern:
 def parse_cues(text: str, source: str) -> dict[str, Cues]:
     data = load_yaml(text, source)
     required = ("source_cues", "source_after", "reporters", "not_names", "reporting_verbs", "price_words", "passive_markers", "agent_markers", "anaphora",
-                "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps", "org_heads", "title_lead", "decrease", "joiners")
+                "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps",
+                "org_heads", "title_lead", "decrease", "joiners", "legal_forms")
     languages, problems = {}, []
     for lang, spec in (data.get("languages") or {}).items():
         missing = [key for key in required if key not in (spec or {})]
@@ -163,6 +165,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
             per_unit=re.compile(rf"\s*{phrase_alternation(words['per_unit'])}", re.IGNORECASE),
             employer_preps=tuple(words["employer_preps"]),
             org_heads=frozenset(words["org_heads"]),
+            legal_forms=tuple(words["legal_forms"]),
             title_lead=tuple(words["title_lead"]),
             decrease=frozenset(w.lower() for w in words["decrease"]),
             joined=re.compile(rf"\s*(?:{phrase_alternation(words['joiners'])}\s*)+", re.IGNORECASE),
@@ -333,6 +336,9 @@ class Suggester:
         self.values = values
         self.cues = cues or cues_for(lang)
         self.triggers = Triggers(schema, lang, lemmatise)
+        # types said of one person (a role): their trigger words in the plural name no one
+        self.personal = {t.name for t in schema.claim_types.values()
+                         if (subject := self._subject_slot(t, False)) is not None and subject.labels == ("PERSON",)}
         self.phrasings = [(t, compile_phrasing(p, {n: s.kind for n, s in t.slots.items()}))
                           for t in schema.claim_types.values() for p in t.phrasings.get(lang) or ()]
         # what a figure is said of ("the company" later in the article): the labels the subjects of
@@ -396,9 +402,9 @@ class Suggester:
         return first[identity] if n >= 2 else None
 
     def _sentence(self, sentence: Sentence, context: Context) -> list[Suggestion]:
+        hits = self.triggers.find(sentence.tokens)
         phrased, bound = self._phrased(sentence, context)
         suggestions = []
-        hits = self.triggers.find(sentence.tokens)
         if not hits:
             return phrased
         text = sentence.text
@@ -426,10 +432,10 @@ class Suggester:
                 suggestion.confidence = round(suggestion.confidence * (1.0 - 0.06 * min(steps if sentence.parsed else chars / 25, 6)), 2)
                 suggestions.append(suggestion)
         # Types with no number to anchor on are anchored on their triggers.
-        for name, t_start, t_end, _ in self._joined(hits, text):
+        for name, t_start, t_end, head in self._joined(hits, text):
             claim_type = self.schema.claim_types[name]
-            if claim_type.anchor_slot:
-                continue
+            if claim_type.anchor_slot or (name in self.personal and sentence.doc[head].tag_ in ("NNS", "NNPS")):
+                continue  # "told analysts": a title in the plural is nobody's
             near = [m for m in sentence.mentions if _char_distance((m.start, m.end), (t_start, t_end)) <= TRIGGER_WINDOW]
             suggestion = self._fill(claim_type, sentence, (t_start, t_end), None, near, context)
             if suggestion:
@@ -465,8 +471,8 @@ class Suggester:
         marked = Marked.of(sentence.text, sentence.start, sentence.end, sentence.mentions, sentence.values, pointers)
         pointed = context.topic or (context.subjects[-1] if context.subjects else None)  # "it": the company the article is about
         found, bound = [], set()
-        for claim_type, pattern in self.phrasings:
-            for filled in marked.matches(pattern):
+        for claim_type, phrasing in self.phrasings:
+            for filled in marked.matches(phrasing):
                 given = {}
                 for name, items in filled.items():
                     slot = claim_type.slots[name]
@@ -669,7 +675,10 @@ class Suggester:
                 holder = child.subtree if child.dep_ != "agent" else (t for c in child.children for t in c.subtree)
                 holder = list(holder)
                 lo, hi = holder[0].idx, holder[-1].idx + len(holder[-1])
+                # not a name in a clause about the subject ("the network, which is battling upstarts like WhatsApp")
+                clauses = [(c[0].idx, c[-1].idx + len(c[-1])) for c in (list(t.subtree) for t in holder if t.dep_ in ("relcl", "acl"))]
                 inside = [m for m in pool if lo <= m.start and m.end <= hi
+                          and not any(a <= m.start < b for a, b in clauses)
                           and not self.cues.place_after.match(sentence.text, m.end)]  # not "Stockholm-based"
                 if company and child.dep_ in ("nsubj", "nsubjpass", "poss") and self._points_back(child):
                     return "anaphor"  # "it", "its", "the Stockholm-based company": the one the article is about
@@ -700,7 +709,9 @@ class Suggester:
         """"it", "its", "the company", "the home-improvement retailer": a word for the company just named."""
         if token.pos_ == "PRON":
             return True
-        return token.lower_ in self.cues.anaphor_heads and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in token.children)
+        # "the company", "the world's No. 1 social network" (not "Facebook's network")
+        return token.lower_ in self.cues.anaphor_heads and any(
+            (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.pos_ != "PROPN") for c in token.children)
 
     @staticmethod
     def _in_subtree(sentence: Sentence, trigger, pool: list[Mention]) -> list[Mention]:
