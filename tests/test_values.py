@@ -137,6 +137,13 @@ def test_a_company_fiscal_year_and_its_quarters_keep_the_fiscal_calendar():
     assert only("the second quarter of 2019")["value"] == "2019-Q2"
 
 
+def test_a_year_before_a_number_is_no_range_and_a_stock_code_is_no_number():
+    found = ENGLISH.find("Toyota's sales rose 8 percent in 2010 to 7.528 million vehicles, a double-digit gain")
+    assert [(v.kind, v.text) for v in found] == [("percent", "8 percent"), ("period", "2010"), ("count", "7.528 million")]
+    assert ENGLISH.find("minivehicle unit Daihatsu Motor Co ( 7262.T ) and Geely ( 0175.HK )") == []
+    assert [v.text for v in ENGLISH.find("profit doubled")] == ["doubled"]
+
+
 def test_since_a_year_is_where_a_stretch_starts_not_a_period():
     assert only("Since 1984, Maruti's models have outsold")["since"] is True
     assert "since" not in only("In 1984, Maruti's models outsold")

@@ -24,6 +24,9 @@ from annotations.yamlfile import load_yaml, read_text
 VALUES_FILE = SCHEMA_DIR / "values.yaml"
 
 
+NUMERIC_TICKER = re.compile(r"\(\s*\d{3,6}\.[A-Z]{1,2}\s*\)")
+
+
 @dataclass(frozen=True)
 class ValueMention:
     start: int
@@ -141,7 +144,7 @@ class LanguageValues:
         self.count = re.compile(rf"{qual}{num}{scale}{unit_stop}", flags)
         self.fraction = re.compile(rf"{qual}(?P<fraction>{phrase_alternation(self.fractions)})(?=\s+of\b)", flags)
         fold = phrase_alternation(spec.get("fold") or [])
-        self.multiple = re.compile(rf"{qual}(?:(?P<multiple>{phrase_alternation(self.multiples)})"
+        self.multiple = re.compile(rf"{qual}(?:(?P<multiple>{phrase_alternation(self.multiples)})(?![-\w])"
                                    rf"|(?P<times>{phrase_alternation(self.fold_words)})\s*-?\s*{fold})", flags)
         # "£600m ($1.1bn)": the amount in brackets is the same money converted, not a second value
         about = phrase_alternation([w for w, q in self.qualifier_of.items() if q == "approx"])
@@ -220,6 +223,9 @@ class LanguageValues:
             return [(match.start(), match.end(), {"value": value, "qualifier": self._qualifier(match)})]
         high = self._scaled(match, "num2") if scaled else self.number(match.group("num2"))
         if high is None or high <= value:  # "3-2", "2019-2018": not a range
+            if high is not None and YEAR.fullmatch(match.group("num")) and not YEAR.fullmatch(match.group("num2")):
+                # "rose 8 percent in 2010 to 7.528 million": a year, then the number
+                return [(match.start("num2"), match.end(), {"value": high, "qualifier": "exact"})]
             return []
         if not match.group("between") and self.level_marker.search(text, max(0, match.start() - 12), match.start()):
             return [(match.start("num"), match.end("num"), {"value": value, "qualifier": "exact"}),
@@ -231,6 +237,8 @@ class LanguageValues:
     def find(self, text: str, published: date | None = None) -> list[ValueMention]:
         """Every value in the text, non-overlapping, in text order; earlier kinds win overlaps."""
         taken = Occupied(len(text))
+        for m in NUMERIC_TICKER.finditer(text):  # "Daihatsu Motor Co ( 7262.T )": a stock code, no number
+            taken.mark(m.start(), m.end())
         found: list[ValueMention] = []
 
         def free(start: int, end: int) -> bool:
@@ -490,9 +498,11 @@ def _words(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower())
 
 
+YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
 def _looks_like_year(m: re.Match) -> bool:
-    num = m.group("num")
-    return bool(re.fullmatch(r"(?:19|20)\d{2}", num)) and not (m.groupdict().get("scale") or m.groupdict().get("sscale"))
+    return bool(YEAR.fullmatch(m.group("num"))) and not (m.groupdict().get("scale") or m.groupdict().get("sscale"))
 
 
 class Values:
