@@ -475,3 +475,11 @@ def test_a_wire_story_company_its_analysts_and_the_names_in_passing(tmp_path):
              for c in found if c["type"] == "role"}
     assert ("Arvind Bhatia", "analyst", "Sterne Agee") in roles
     assert not [r for r in roles if r[1] == "analysts"]
+
+
+def test_money_spent_on_a_stake_is_the_investment_and_no_result(tmp_path):
+    doc, found, spans = preannotated_article(tmp_path, "Intel buys into ASML\n\n"
+        "SAN FRANCISCO (Reuters) - Intel Corp will spend more than $4 billion to buy a stake in ASML and bankroll its research.")
+    assert "Intel Corp" in {doc.text[s["start"]:s["end"]] for s in spans}  # the model tags "Intel"
+    assert [(c["type"], c["slots"]["investor"][0]["text"], c["slots"]["target"][0]["text"], c["slots"]["amount"][0]["value"]["value"])
+            for c in found] == [("investment", "Intel Corp", "ASML", 4e9)]

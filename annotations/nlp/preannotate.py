@@ -245,8 +245,17 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
 def short_forms(text: str, spans: list[dict], cues: Cues) -> list[dict]:
     """A name said once with its legal form ("Facebook Inc", as wire stories name a company first)
     is that organisation wherever the article says it without ("Facebook"), whatever the model or
-    the knowledge base (which knows Facebook the product) makes of the short form."""
+    the knowledge base (which knows Facebook the product) makes of the short form. An organisation
+    the model tagged without the form that follows it ("Intel" of "Intel Corp") takes it in."""
     legal = re.compile(rf"\s+{phrase_alternation(cues.legal_forms)}\.?$")
+    taken = Occupied(len(text), ((s["start"], s["end"]) for s in spans))
+    form_after = re.compile(rf"[ \t]+{phrase_alternation(cues.legal_forms)}\.?(?![\w])")
+    for span in spans:  # "Intel Corp" where the model tagged "Intel": the name with its form
+        m = form_after.match(text, span["end"]) if span["label"] == "ORG" else None
+        if m and taken.free(span["end"], m.end()):
+            end = m.end() - (text[m.end() - 1] == ".")
+            taken.mark(span["end"], end)
+            span["end"] = end
     full = {}
     for span in spans:
         name = text[span["start"]:span["end"]]

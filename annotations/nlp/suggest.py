@@ -491,7 +491,9 @@ class Suggester:
                     suggestion = self._fill(claim_type, sentence, said, None, sentence.mentions, context, given)
                     if suggestion:
                         found.append(suggestion)
-                        bound.update(v["start"] for vs in given.values() for v in vs if "value" in v)
+                        # its figures (given, or filled in: "$4 billion to buy a stake") are no other claim's
+                        bound.update(v["start"] for vs in suggestion.slots.values() for v in vs
+                                     if (v.get("value") or {}).get("kind") in ANCHOR_KINDS)
         return found, bound
 
     def _fill(self, claim_type: ClaimType, sentence: Sentence, trigger, anchor: ValueMention | None,
