@@ -30,7 +30,8 @@ _TICKER = re.compile(r"\s*\(\s*(?:[A-Z]+:\s*)?[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?\s*\
 
 @dataclass(frozen=True)
 class Phrasing:
-    """A compiled phrasing and how many names and values a sentence needs for it to match."""
+    """A compiled phrasing and how many names and values a sentence needs for it to match (those of
+    its placeholders outside any group)."""
 
     pattern: re.Pattern
     names: int
@@ -44,13 +45,14 @@ def compile_phrasing(phrasing: str, slot_kinds: dict[str, str]) -> Phrasing:
     for m in _PLACEHOLDER.finditer(phrasing):
         pieces.append(_plain(phrasing[last:m.start()]))
         name = m.group(1)
+        required = _depth(phrasing, m.start()) == 0  # not inside a group, which may be optional
         if name == "any":
             pieces.append(rf"{re.escape(NAME_MARK)}\d+{_CLOSE}")
-            names += 1
+            names += required
         elif name in slot_kinds:
             seen[name] = seen.get(name, 0) + 1
             entity = slot_kinds[name] == "entity"
-            names, values = names + entity, values + (not entity)
+            names, values = names + (entity and required), values + (not entity and required)
             mark = "\u27e6[EP]" if entity else re.escape(VALUE_MARK)
             pieces.append(rf"(?P<{name}__{seen[name]}>{mark}\d+{_CLOSE})")
         else:
@@ -61,6 +63,25 @@ def compile_phrasing(phrasing: str, slot_kinds: dict[str, str]) -> Phrasing:
         return Phrasing(re.compile("".join(pieces), re.IGNORECASE), names, values)
     except re.error as error:
         raise ValueError(f"not a regular expression: {error}") from None
+
+
+def _depth(pattern: str, at: int) -> int:
+    """How many groups are open at a place of a pattern (escaped brackets and classes aside)."""
+    depth, i, in_class = 0, 0, False
+    while i < at:
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        i += 1
+    return depth
 
 
 def _plain(piece: str) -> str:

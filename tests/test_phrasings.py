@@ -72,3 +72,10 @@ def test_stock_tickers_are_passed_over_and_the_few_words_may_hold_values():
     deal = compile_phrasing("{parties} signed (?:a |an )?...deal with {parties}", KINDS)
     found = list(marked(text, "The club", "General Motors", values=("7",)).matches(deal))
     assert [spans(f, text) for f in found] == [{"parties": ["The club", "General Motors"]}]
+
+
+def test_what_a_phrasing_needs_counts_only_placeholders_outside_groups():
+    needs = compile_phrasing(r"{investor}(?:'s)? (?:{stake} )?stake (?:of (?:{any} )?)?in \({target}\)", KINDS)
+    assert (needs.names, needs.values) == (2, 0)  # a stake without a number matches too
+    text = "Its stake in (Supercell)."
+    assert [spans(f, text) for f in marked(text, "Supercell").matches(needs)] == []  # one name only: ruled out

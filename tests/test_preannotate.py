@@ -483,3 +483,14 @@ def test_money_spent_on_a_stake_is_the_investment_and_no_result(tmp_path):
     assert "Intel Corp" in {doc.text[s["start"]:s["end"]] for s in spans}  # the model tags "Intel"
     assert [(c["type"], c["slots"]["investor"][0]["text"], c["slots"]["target"][0]["text"], c["slots"]["amount"][0]["value"]["value"])
             for c in found] == [("investment", "Intel Corp", "ASML", 4e9)]
+
+
+def test_a_research_firm_reports_and_a_price_is_no_result(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Apple's ranking in China smartphone market falls to No.6: IDC\n\n"
+        "Apple saw its third-quarter ranking by market share fall two notches, IDC said. Its market share by shipments "
+        "was under 10 percent in the third quarter, the research firm added. IDC's announcement comes a day after "
+        "Apple's shares fell. Apple will sell the iPhone for $599 in China.")
+    share = [c for c in found if c["type"] == "market_share"]
+    assert [(c["slots"]["subject"][0]["text"], c["slots"]["share"][0]["value"]["value"]) for c in share] == [("Apple", 10.0)]
+    assert not [c for c in found if c["type"] == "financial_result"]
+    assert "IDC" not in {v["text"] for c in found for name, vs in c["slots"].items() if name != "source" for v in vs}

@@ -46,7 +46,7 @@ from annotations.yamlfile import load_yaml, read_text
 
 CUES_FILE = SCHEMA_DIR / "cues.yaml"
 TRIGGER_WINDOW = 60  # how far a trigger-anchored claim (a role, an entry) reaches for its entities
-MIN_BARE_COUNT = 1000  # a count without a scale word below this ("40 countries") anchors nothing
+MIN_BARE_COUNT = 1000  # a count or money without a scale word below this ("40 countries", "$599") anchors nothing
 MAX_TREE_STEPS = 6
 SENTENCE_REACH = 150  # characters: a number this far from every trigger of its kind belongs to none
 ADJACENT = 30  # characters: an entity this close to a trigger belongs to it  # a number further than this from every trigger in the parse belongs to none
@@ -411,7 +411,7 @@ class Suggester:
         inside_entity = lambda v: any(m.start <= v.start and v.end <= m.end and (m.end - m.start) > (v.end - v.start)
                                       for m in sentence.mentions)  # "Redmi Note 3"
         for value in sentence.values:
-            if (value.kind not in ANCHOR_KINDS or inside_entity(value) or self._bare_small_count(value)
+            if (value.kind not in ANCHOR_KINDS or inside_entity(value) or self._bare_small(value)
                     or self.cues.per_unit.match(text, value.end) or self._about_prices(sentence, value)):
                 continue
             level = bool(self.values.level_marker.search(text[max(sentence.start, value.start - 12):value.start]))
@@ -465,7 +465,7 @@ class Suggester:
     def _phrased(self, sentence: Sentence, context: Context) -> tuple[list[Suggestion], set[int]]:
         """Suggestions from the claim types' set phrasings ("Facebook-owned Instagram"), and where
         the values they put in slots start."""
-        if not self.phrasings or not sentence.mentions:
+        if not self.phrasings:
             return [], set()
         pointers = [Mention(m.start(), m.end(), m.group(), "") for m in self.cues.anaphor.finditer(sentence.text, sentence.start, sentence.end)]
         marked = Marked.of(sentence.text, sentence.start, sentence.end, sentence.mentions, sentence.values, pointers)
@@ -598,6 +598,8 @@ class Suggester:
         if m.text.lower() in self.cues.reporters or (m.canonical or "").lower() in self.cues.reporters:
             return True
         before = text[max(since, m.start - 40):m.start]
+        if before.rstrip().endswith(":") and text[m.end:m.end + 1] in ("\n", ""):
+            return True  # a headline's "...: IDC"
         return bool(self.cues.source_before.search(before) or self.cues.source_after.match(text, m.end))
 
     def _entity_for(self, slot: Slot, is_subject: bool, sentence: Sentence, trigger, focus, mentions, used,
@@ -748,8 +750,12 @@ class Suggester:
         return min(pool, key=lambda v: (kinds.index(v.kind), _char_distance((v.start, v.end), focus), v.start < focus[0]))
 
     @staticmethod
-    def _bare_small_count(value: ValueMention) -> bool:
-        return value.kind == "count" and abs(value.value["value"]) < MIN_BARE_COUNT and value.text.strip().replace(",", "").isdigit()
+    def _bare_small(value: ValueMention) -> bool:
+        """"40 countries", "$599": a count or an amount of money without a scale word and below
+        MIN_BARE_COUNT is a detail or a price, not a figure a claim is about."""
+        if value.kind == "count":
+            return abs(value.value["value"]) < MIN_BARE_COUNT and value.text.strip().replace(",", "").isdigit()
+        return value.kind == "money" and abs(value.value["value"]) < MIN_BARE_COUNT and not re.search(r"\d\s*[a-zA-Z]", value.text)
 
     def _choice_for(self, claim_type: ClaimType, slot: Slot, text, sentence, focus) -> dict | None:
         best = None
