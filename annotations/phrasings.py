@@ -13,7 +13,8 @@ A phrasing is a regular expression (case is ignored) with three additions:
 A space matches any run of spaces, ’ is read as ' and a stock ticker in brackets ("( MRTI.NS )") is
 passed over; "..." passes over values too ("signed a 7-year sponsorship deal"). Matching no more than the sentence's words
 and markers, a phrasing states which name is which where the order of words says it; the other slots
-are filled as for any suggestion (docs/design.md, "Claim schema").
+are filled as for any suggestion (docs/design.md, "Claim schema"). A phrasing is tried only on
+sentences that hold enough names and values for it and one of the words it cannot match without.
 """
 
 from __future__ import annotations
@@ -36,16 +37,18 @@ class Phrasing:
     pattern: re.Pattern
     names: int
     values: int
+    words: frozenset[str]  # one of these is in any sentence it matches (empty: no such words known)
 
 
 def compile_phrasing(phrasing: str, slot_kinds: dict[str, str]) -> Phrasing:
     """A phrasing compiled for a claim type whose slots have these kinds ("entity" or a value kind);
     ValueError names a placeholder that is no slot or a pattern that does not compile."""
     pieces, seen, last, names, values = [], {}, 0, 0, 0
+    groups = _groups(phrasing)
     for m in _PLACEHOLDER.finditer(phrasing):
         pieces.append(_plain(phrasing[last:m.start()]))
         name = m.group(1)
-        required = _depth(phrasing, m.start()) == 0  # not inside a group, which may be optional
+        required = not any(g[0] < m.start() < g[1] for g in groups)  # not inside a group, which may be optional
         if name == "any":
             pieces.append(rf"{re.escape(NAME_MARK)}\d+{_CLOSE}")
             names += required
@@ -60,28 +63,65 @@ def compile_phrasing(phrasing: str, slot_kinds: dict[str, str]) -> Phrasing:
         last = m.end()
     pieces.append(_plain(phrasing[last:]))
     try:
-        return Phrasing(re.compile("".join(pieces), re.IGNORECASE), names, values)
+        return Phrasing(re.compile("".join(pieces), re.IGNORECASE), names, values, _needed_words(phrasing, groups))
     except re.error as error:
         raise ValueError(f"not a regular expression: {error}") from None
 
 
-def _depth(pattern: str, at: int) -> int:
-    """How many groups are open at a place of a pattern (escaped brackets and classes aside)."""
-    depth, i, in_class = 0, 0, False
-    while i < at:
+def _needed_words(pattern: str, groups: list) -> frozenset[str]:
+    """Whole words of a phrasing one of which is in any sentence it matches: words outside optional
+    groups, not parts of words ("valu(?:es|ed)"), and in groups whose every alternative has a word."""
+    words = set()
+    for m in re.finditer(r"(?<![\\\w{])[a-z]{3,}(?![\w(?*+{}])", pattern):
+        around = [g for g in groups if g[0] < m.start() < g[1]]
+        if not any(optional or affix or not worded for _, _, optional, affix, worded in around):
+            words.add(m.group())
+    return frozenset(words)
+
+
+def _groups(pattern: str) -> list[tuple[int, int, bool, bool, bool]]:
+    """Each group of a pattern as (start, end, may be left out, part of a word, every alternative has a word)."""
+    found, opened, i, in_class = [], [], 0, False
+    while i < len(pattern):
         c = pattern[i]
         if c == "\\":
-            i += 1
-        elif in_class:
+            i += 2
+            continue
+        if in_class:
             in_class = c != "]"
         elif c == "[":
             in_class = True
         elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
+            opened.append(i)
+        elif c == ")" and opened:
+            start = opened.pop()
+            after = pattern[i + 1:i + 3]
+            optional = after[:1] in ("?", "*") or after == "{0"
+            affix = pattern[start - 1:start].isalpha() or after[:1].isalpha()
+            body = re.sub(r"^\?(?:[:=!]|<[=!])", "", pattern[start + 1:i])
+            worded = all(re.search(r"[a-z]{3,}", _OPTIONAL_GROUP.sub("", alternative)) for alternative in _alternatives(body))
+            found.append((start, i, optional, affix, worded))
         i += 1
-    return depth
+    return found
+
+
+_OPTIONAL_GROUP = re.compile(r"\((?:[^()]|\([^()]*\))*\)(?:[?*]|\{0)")
+
+
+def _alternatives(body: str) -> list[str]:
+    """A group's body split at its own "|" (not those of the groups inside it)."""
+    parts, depth, last, i = [], 0, 0, 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        depth += (c == "(") - (c == ")")
+        if c == "|" and depth == 0:
+            parts.append(body[last:i])
+            last = i + 1
+        i += 1
+    return parts + [body[last:]]
 
 
 def _plain(piece: str) -> str:
@@ -103,6 +143,7 @@ class Marked:
     names: list
     values: list
     pointers: list
+    words: frozenset[str]  # its words, in lower case
 
     @classmethod
     def of(cls, text: str, start: int, end: int, names: list, values: list, pointers: list = ()) -> Marked:
@@ -120,13 +161,14 @@ class Marked:
             out.append(f"\u27e6{kind}{i}{_CLOSE}")
             at = e
         out.append(_plain_text(text[at:end]))
-        return cls("".join(out), names, values, pointers)
+        marked = "".join(out)
+        return cls(marked, names, values, pointers, frozenset(re.findall(r"[a-z]+", marked.lower())))
 
     def matches(self, phrasing: Phrasing) -> list[dict[str, list]]:
         """For each match: slot name -> the names, values or pointers the placeholders took, in text order."""
         # most phrasings match nothing: say so cheaply
         if (phrasing.names > len(self.names) + len(self.pointers) or phrasing.values > len(self.values)
-                or phrasing.pattern.search(self.text) is None):
+                or (phrasing.words and not phrasing.words & self.words) or phrasing.pattern.search(self.text) is None):
             return []
         found = phrasing.pattern.finditer(self.text)
         kinds = {NAME_MARK: self.names, VALUE_MARK: self.values, POINTER_MARK: self.pointers}

@@ -79,3 +79,13 @@ def test_what_a_phrasing_needs_counts_only_placeholders_outside_groups():
     assert (needs.names, needs.values) == (2, 0)  # a stake without a number matches too
     text = "Its stake in (Supercell)."
     assert [spans(f, text) for f in marked(text, "Supercell").matches(needs)] == []  # one name only: ruled out
+
+
+@pytest.mark.parametrize("phrasing, words", [
+    ("{investor}-(?:owned|backed) ...{target}", {"owned", "backed"}),      # one of them is in any match
+    ("valu(?:es|ed) {target} at {stake}", set()),                         # parts of a word are no words
+    ("{investor} (?:has )?bought {target}", {"bought"}),                  # an optional group holds none
+    ("{investor}(?:'s| holds) stake in {target}", {"stake"}),             # "'s" has no word: "holds" is not needed
+])
+def test_a_phrasing_is_tried_only_where_one_of_its_needed_words_is(phrasing, words):
+    assert compile_phrasing(phrasing, KINDS).words == words
