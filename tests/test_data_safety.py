@@ -362,8 +362,9 @@ def test_odd_lines_and_file_names_are_refused_by_name_and_the_rest_imported(tmp_
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_export_under_a_schema_that_renamed_a_slot_is_refused(ana_db, tmp_path, monkeypatch, capsys, fmt):
     text = (SCHEMA_DIR / "claims.yaml").read_text(encoding="utf-8")
-    start = text.index("  valuation:")
-    renamed = text[:start] + text[start:].replace("      subject:", "      company:", 1).replace("identity: [subject]", "identity: [company]", 1)
+    start, end = text.index("  valuation:"), text.index("  investment:")
+    block = text[start:end].replace("      subject:", "      company:").replace("identity: [subject]", "identity: [company]")
+    renamed = text[:start] + block.replace("{subject}", "{company}") + text[end:]  # its phrasings follow the new name
     (tmp_path / "claims.yaml").write_text(renamed, encoding="utf-8")
     monkeypatch.setenv("CLAIMDESK_CLAIMS_SCHEMA", str(tmp_path / "claims.yaml"))
     out = tmp_path / f"gold.{fmt}"

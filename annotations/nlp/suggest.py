@@ -476,11 +476,12 @@ class Suggester:
                 given = {}
                 for name, items in filled.items():
                     slot = claim_type.slots[name]
-                    if slot.kind == "entity":  # the phrasing says what the name is, whatever its label
+                    if slot.kind == "entity":  # the phrasing says what the name is, whatever the model labelled it
                         items = [pointed if m in pointers else m for m in items]
                         if None in items or any(self._reports(sentence.text, sentence.start, m) for m in items):
                             break
-                        given[name] = [entity_slot(m) for m in items]
+                        given[name] = [{**entity_slot(m), "label": m.label if slot.accepts_label(m.label) else slot.labels[0]}
+                                       for m in items]
                     elif all(v.kind in accepted_kinds(slot.kind) for v in items):
                         given[name] = [value_slot(v) for v in items[:1]]
                     else:
