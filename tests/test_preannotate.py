@@ -497,3 +497,9 @@ def test_a_research_firm_reports_and_a_price_is_no_result(tmp_path):
     assert [(c["slots"]["subject"][0]["text"], c["slots"]["share"][0]["value"]["value"]) for c in share] == [("Apple", 10.0)]
     assert not [c for c in found if c["type"] == "financial_result"]
     assert "IDC" not in {v["text"] for c in found for name, vs in c["slots"].items() if name != "source" for v in vs}
+
+
+def test_up_in_make_up_is_no_rise(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Facebook results\n\n"
+        "Facebook said ads make up about 5 percent of the stories on the newsfeed. Facebook revenue was up 53 percent.")
+    assert [c["slots"]["change"][0]["value"]["value"] for c in found if c["type"] == "growth"] == [53.0]

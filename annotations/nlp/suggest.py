@@ -220,6 +220,8 @@ class Triggers:
                 for name, words in self.by_first.get(key, ()):
                     if i + len(words) > len(tokens) or (name, i) in taken:
                         continue
+                    if len(words) == 1 and token.dep_ == "prt":
+                        continue  # "up" of "make up", "down" of "shut down": part of another verb
                     if all(self._matches(tokens[i + n], word, by_lemma) for n, (word, by_lemma) in enumerate(words)):
                         span = tokens[i:i + len(words)]
                         head = min(span, key=lambda t: sum(1 for a in t.ancestors if a in span))
