@@ -440,7 +440,8 @@ def test_shares_said_one_after_another_are_each_a_market_share_and_a_stake_is_no
 def test_moves_of_shares_and_stock_indices_are_not_company_facts(tmp_path):
     _, found, _ = preannotated_article(tmp_path, "Home Depot results\n\n"
         "Home Depot said revenue rose 3.5 percent. Home Depot shares are up 39 percent year-to-date while the S&P 500 is "
-        "up 24.5 percent. Its stock had fallen by more than 44 percent, lagging a 24 percent fall in the benchmark Hang Seng Index.")
+        "up 24.5 percent. Its stock had fallen by more than 44 percent, lagging a 24 percent fall in the benchmark Hang Seng Index. "
+        "The results sent its shares 34 percent higher. Zomato's shares more than doubled in 2023 and are up 6.3% so far this year.")
     changes = sorted(c["slots"]["change"][0]["value"]["value"] for c in found if c["type"] == "growth")
     assert changes == [3.5]
 

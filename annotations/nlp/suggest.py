@@ -707,8 +707,10 @@ class Suggester:
         while node is not None and node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
             node = node.head
             path.append(node)
-        # "shares jumped 12%", "the S&P 500 is up 24.5%", "a 24% fall in the benchmark Hang Seng Index"
-        said_of = [c for c in (node.children if node is not None else ()) if c.dep_ in ("nsubj", "nsubjpass")]
+        # "shares jumped 12%", "the S&P 500 is up 24.5%", "a 24% fall in the benchmark Hang Seng Index",
+        # "sending its shares 34 percent higher", "shares more than doubled and are up 6.3%"
+        verbs = [node, node.head] if node is not None and node.dep_ == "conj" else [node] if node is not None else []
+        said_of = [c for v in verbs for c in v.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
         said_of += [c for n in path[:-1] for c in n.children if c.dep_ == "prep" and c.lower_ in ("in", "of")]
         return any(t.lower_ in self.cues.price_words for c in said_of for t in c.subtree)
 
