@@ -74,7 +74,7 @@ class Preannotator:
         spans = [{"start": start, "end": end, "label": ent.label_, "kb_id": ent.ent_id_ or None,
                   "origin": Origin.KB if ent.ent_id_ else Origin.MODEL,
                   "is_subject": parsed and ent.root.dep_ in SUBJECT_DEPS and start <= ent.root.idx < end}
-                 for ent in doc.ents if not (tagged and _capitalised_word(ent, text))
+                 for ent in doc.ents if not (tagged and _capitalised_word(ent, text)) and not _ticker(ent, text)
                  for start, end in _lines(text, ent.start_char, ent.end_char)]
         amounts = Occupied(len(text), ((v.start, v.end) for v in values if v.kind in ("money", "percent")))
         spans = [s for s in spans if s["kb_id"] or amounts.free(s["start"], s["end"]) or not _value_overlaps(s, values)]
@@ -233,13 +233,20 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
             span["label"], span["sure"] = "ORG", True
         elif cues.place_after.match(after):
             span["label"], span["sure"] = "GPE", True
-        elif span["label"] != "ORG" and (TICKER.match(after) or cues.org_before.search(before) or cues.org_after.match(after)
-                                         or titles.employer.search(before) or titles.employs.match(after)):
+        elif span["label"] not in ("ORG", "NORP") and (TICKER.match(after) or cues.org_before.search(before) or cues.org_after.match(after)
+                                                    or titles.employer.search(before) or titles.employs.match(after)):
             span["label"], span["sure"] = "ORG", True
         elif (span["label"] == "PERSON" and " " not in name.strip() and name not in surnames and lone[name] > 1
               and not cues.person_cue.search(before)):
             span["label"] = "ORG"  # "Telenor": one capitalised word nobody in the article has as a surname
     return spans
+
+
+def _ticker(ent, text: str) -> bool:
+    """A stock code in brackets the model took for a name: "( TEF.MC )", "(AAPL.O)"."""
+    return bool(TICKER.fullmatch(text, max(0, ent.start_char - 3), min(len(text), ent.end_char + 3))
+                or TICKER.fullmatch(text, max(0, ent.start_char - 2), min(len(text), ent.end_char + 2))
+                or TICKER.fullmatch(text, max(0, ent.start_char - 1), min(len(text), ent.end_char + 1)))
 
 
 def short_forms(text: str, spans: list[dict], cues: Cues) -> list[dict]:

@@ -353,7 +353,10 @@ class Suggester:
     def suggest(self, doc: Doc, sentences: list[tuple[int, int]], mentions: list[Mention],
                 values: list[ValueMention]) -> list[Suggestion]:
         # a name has a capital or a digit ("millet" for Xiaomi is known to the knowledge base)
-        mentions = sorted((m for m in mentions if m.text not in self.cues.not_names
+        # ... and a news agency's credit in a dateline, "LONDON (Reuters) -", is in no claim
+        text = doc.text
+        dateline = lambda m: text[m.start - 1:m.start] == "(" and text[m.end:m.end + 1] == ")" and m.text.lower() in self.cues.reporters
+        mentions = sorted((m for m in mentions if m.text not in self.cues.not_names and not dateline(m)
                     and (m.kb_id or any(c.isupper() or c.isdigit() for c in m.text))), key=lambda m: (m.start, m.end))
         values = sorted(values, key=lambda v: (v.start, v.end))
         text = doc.text
@@ -480,7 +483,10 @@ class Suggester:
                     slot = claim_type.slots[name]
                     if slot.kind == "entity":  # the phrasing says what the name is, whatever the model labelled it
                         items = [pointed if m in pointers else m for m in items]
-                        if None in items or any(self._reports(sentence.text, sentence.start, m) for m in items):
+                        # a company or product the model labelled otherwise ("Facebook" the product as an
+                        # investor) takes the slot's label; a nationality or a place ("Spanish-owned") fills nothing
+                        if (None in items or any(self._reports(sentence.text, sentence.start, m) for m in items)
+                                or not all(slot.accepts_label(m.label) or m.label in self.actor_labels for m in items)):
                             break
                         given[name] = [{**entity_slot(m), "label": m.label if slot.accepts_label(m.label) else slot.labels[0]}
                                        for m in items]
