@@ -509,9 +509,11 @@ def test_up_in_make_up_is_no_rise(tmp_path):
 def test_stock_codes_nationalities_and_the_dateline_agency_are_no_parties(tmp_path):
     doc, found, spans = preannotated_article(tmp_path, "Apple chooses O2 as iPhone carrier in UK\n\n"
         "LONDON (Reuters) - Spanish-owned O2 UK ( TEF.MC ) and mobile phone retailer Carphone Warehouse ( CPW.L ) have "
-        "clinched a long-awaited deal to bring Apple Inc's (AAPL.O) coveted iPhone handsets to Britain.")
+        "clinched a long-awaited deal to bring Apple Inc's (AAPL.O) coveted iPhone handsets to Britain. "
+        "Chips come from Taiwan Semiconductor Manufacturing Co. (TSMC), whose profit rose 5 percent.")
     names = {v["text"] for c in found for vs in c["slots"].values() for v in vs if v.get("label")}
     assert not names & {"Reuters", "Spanish", "TEF.MC", "CPW.L", "AAPL.O"}
     labelled = {doc.text[s["start"]:s["end"]]: s["label"] for s in spans}
     assert not {"TEF.MC", "CPW.L", "AAPL.O"} & set(labelled) and labelled.get("Spanish") != "ORG"
+    assert labelled.get("TSMC") == "ORG"  # an abbreviation in brackets is a name, not a stock code
 

@@ -134,6 +134,7 @@ class Titles:
                    re.compile(rf"\s+(?:{alternation})\s+(?-i:[A-Z][a-z])", re.IGNORECASE))
 
 
+STOCK_CODE = re.compile(r"(?:[A-Z]+\s*:\s*)[A-Z0-9.]{1,8}|[A-Z0-9]{1,6}\.[A-Z]{1,3}")
 TICKER = re.compile(r"\s*\(\s*(?:[A-Z]+\s*:\s*)?[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?\s*\)")
 NOT_NAME_POS = {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "PUNCT", "AUX", "PART", "NUM", "SYM"}
 NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}")
@@ -243,10 +244,10 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
 
 
 def _ticker(ent, text: str) -> bool:
-    """A stock code in brackets the model took for a name: "( TEF.MC )", "(AAPL.O)"."""
-    return bool(TICKER.fullmatch(text, max(0, ent.start_char - 3), min(len(text), ent.end_char + 3))
-                or TICKER.fullmatch(text, max(0, ent.start_char - 2), min(len(text), ent.end_char + 2))
-                or TICKER.fullmatch(text, max(0, ent.start_char - 1), min(len(text), ent.end_char + 1)))
+    """A stock code in brackets the model took for a name: "( TEF.MC )", "(NYSE: VZ)"; not an
+    abbreviation, "Taiwan Semiconductor Manufacturing Co. (TSMC)"."""
+    return bool(STOCK_CODE.fullmatch(ent.text) and re.search(r"\(\s*$", text[max(0, ent.start_char - 3):ent.start_char])
+                and re.match(r"\s*\)", text[ent.end_char:ent.end_char + 3]))
 
 
 def short_forms(text: str, spans: list[dict], cues: Cues) -> list[dict]:

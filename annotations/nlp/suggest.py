@@ -14,7 +14,9 @@ share") of the words that govern the number. Names that report a figure (after "
 news agency, a research firm) are sources, never subjects; business terms a model tags as names
 ("YoY", "ARPU") are no one. Where the sentence names no subject, or points back ("the company",
 "it"), the subject of the sentences before is carried over, and last the article's main company.
-A period not stated in the sentence is the one the article has said most so far. The remaining slots
+A claim type's set phrasings (claims.yaml, annotations/phrasings.py) say who is who where the
+order of words does ("Facebook-owned Instagram"); what a phrasing says, no trigger-based suggestion
+says otherwise. A period not stated in the sentence is the one the article has said most so far. The remaining slots
 take the nearest entity or value of an allowed label or kind. A suggestion is made only when every
 required slot is filled. The words are in schemas/cues.yaml; nothing here names a claim type or a
 word, so a claim type added to the YAML gets suggestions the same way. Without a parser (Dutch
@@ -359,7 +361,6 @@ class Suggester:
         mentions = sorted((m for m in mentions if m.text not in self.cues.not_names and not dateline(m)
                     and (m.kb_id or any(c.isupper() or c.isdigit() for c in m.text))), key=lambda m: (m.start, m.end))
         values = sorted(values, key=lambda v: (v.start, v.end))
-        text = doc.text
         # a name the article cites as a source most times it names it ("according to Sensor Tower") is
         # never what it is about, even where it is named without a cue ("Sensor Tower notes that")
         cited, named = Counter(m.identity for m in mentions if self._reports(text, 0, m)), Counter(m.identity for m in mentions)
@@ -369,8 +370,7 @@ class Suggester:
         found: dict[tuple, Suggestion] = {}
         for start, end in sentences:
             sentence = Sentence(doc, text, start, end, mentions, values, parsed)
-            said = self._sentence(sentence, context)
-            for suggestion in said:
+            for suggestion in self._sentence(sentence, context):
                 # the same fact said twice (a headline and its paragraph) is one claim: the fuller statement
                 key = suggestion.content(self.schema.claim_types[suggestion.type].required_slots)
                 known = found.get(key)
@@ -451,9 +451,9 @@ class Suggester:
         def places(suggestion: Suggestion) -> set:
             required = self.schema.claim_types[suggestion.type].required_slots
             return {(suggestion.type, v.get("start")) for name in required for v in suggestion.slots.get(name, ())}
-        said = set().union(*map(places, phrased))
+        phrased_places = set().union(*map(places, phrased))
         # and a number a phrasing put in a slot ("a 40% share in Epic Games": a stake) is that slot's alone
-        return phrased + [s for s in suggestions if not places(s) & said
+        return phrased + [s for s in suggestions if not places(s) & phrased_places
                           and not any(v.get("start") in bound for vs in s.slots.values() for v in vs if "value" in v)]
 
     def _joined(self, hits: list, text: str) -> list:
