@@ -10,10 +10,10 @@ A phrasing is a regular expression (case is ignored) with three additions:
   takes; a slot that holds several names may appear several times;
 - `{any}`   any name, not kept ("Japan's" in "controlled by Japan's Suzuki Motor");
 - `...`     up to four lowercase words or values ("photo sharing service", "a 7-year sponsorship").
-A space matches any run of spaces, ’ is read as ' and a stock ticker in brackets ("( MRTI.NS )") is
-passed over; "..." passes over values too ("signed a 7-year sponsorship deal"). Matching no more than the sentence's words
-and markers, a phrasing states which name is which where the order of words says it; the other slots
-are filled as for any suggestion (docs/design.md, "Claim schema"). A phrasing is tried only on
+A space matches any run of spaces, ’ is read as ' and a stock code in brackets ("( MRTI.NS )") is
+passed over. Matching no more than the sentence's words and markers, a phrasing states which name
+is which where the order of words says it; the other slots are filled as for any suggestion
+(docs/design.md, "Claim schema"). A phrasing is tried only on
 sentences that hold enough names and values for it and one of the words it cannot match without.
 """
 
@@ -26,7 +26,7 @@ NAME_MARK, VALUE_MARK, POINTER_MARK = "\u27e6E", "\u27e6V", "\u27e6P"  # ⟦E3�
 _CLOSE = "\u27e7"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _WORDS = r"(?:(?:(?-i:[a-z][\w'-]*)|\u27e6V\d+\u27e7[\w-]*)\s+){0,4}?"  # lowercase words or values: "a 7-year sponsorship"
-_TICKER = re.compile(r"\s*\(\s*(?:[A-Z]+:\s*)?[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?\s*\)")  # "( MRTI.NS )", "(NYSE: VZ)"
+_TICKER = re.compile(r"\s*\(\s*(?:[A-Z]+:\s*[A-Z0-9.]{1,8}|[A-Z0-9]{1,6}\.[A-Z]{1,3})\s*\)")  # "( MRTI.NS )", "(NYSE: VZ)"
 
 
 @dataclass(frozen=True)
