@@ -159,6 +159,8 @@ class Marked:
                 continue
             out.append(_plain_text(text[at:s]))
             out.append(f"\u27e6{kind}{i}{_CLOSE}")
+            if text[e - 2:e] in ("'s", "’s"):
+                out.append("'s")  # a name the model tagged with its possessive ("Deutsche Telekom AG's")
             at = e
         out.append(_plain_text(text[at:end]))
         marked = "".join(out)

@@ -89,3 +89,9 @@ def test_what_a_phrasing_needs_counts_only_placeholders_outside_groups():
 ])
 def test_a_phrasing_is_tried_only_where_one_of_its_needed_words_is(phrasing, words):
     assert compile_phrasing(phrasing, KINDS).words == words
+
+
+def test_a_name_tagged_with_its_possessive_reads_as_possessive():
+    text = "AT&T struck a deal to buy Deutsche Telekom AG's T-Mobile USA."
+    buy = compile_phrasing("{investor} ...(?:to )?buy {target}(?!'s)", KINDS)
+    assert list(marked(text, "AT&T", "Deutsche Telekom AG's").matches(buy)) == []  # the seller, not the target

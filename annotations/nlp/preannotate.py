@@ -279,10 +279,7 @@ def short_forms(text: str, spans: list[dict], cues: Cues) -> list[dict]:
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A name never runs over a line break ("Alto\n\nMaruti" from a headline and the paragraph
-    under it is two names): the pieces of a span between line breaks, without their spaces; nor does
-    it hold its possessive ending ("Deutsche Telekom AG's")."""
-    if text[end - 2:end] in ("'s", "’s") and end - start > 2:
-        end -= 2
+    under it is two names): the pieces of a span between line breaks, without their spaces."""
     if "\n" not in text[start:end]:
         return [(start, end)]
     pieces = []
