@@ -9,7 +9,7 @@ A phrasing is a regular expression (case is ignored) with three additions:
   to one, "it", "the company": the company the article is about) or a value of a kind the slot
   takes; a slot that holds several names may appear several times;
 - `{any}`   any name, not kept ("Japan's" in "controlled by Japan's Suzuki Motor");
-- `...`     up to four lowercase words or values ("photo sharing service", "a 7-year sponsorship").
+- `...`     up to four lowercase words or values, a comma after any ("photo sharing service", "a 7-year sponsorship").
 A space matches any run of spaces, ’ is read as ' and a stock code in brackets ("( MRTI.NS )") is
 passed over. Matching no more than the sentence's words and markers, a phrasing states which name
 is which where the order of words says it; the other slots are filled as for any suggestion
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 NAME_MARK, VALUE_MARK, POINTER_MARK = "\u27e6E", "\u27e6V", "\u27e6P"  # ⟦E3⟧ a name, ⟦V0⟧ a value, ⟦P0⟧ "it"
 _CLOSE = "\u27e7"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_WORDS = r"(?:(?:(?-i:[a-z][\w'-]*)|\u27e6V\d+\u27e7[\w-]*)\s+){0,4}?"  # lowercase words or values: "a 7-year sponsorship"
+_WORDS = r"(?:(?:(?-i:[a-z][\w'-]*)|\u27e6V\d+\u27e7[\w-]*),?\s+){0,4}?"  # lowercase words or values: "a 7-year sponsorship"
 _TICKER = re.compile(r"\s*\(\s*(?:[A-Z]+:\s*[A-Z0-9.]{1,8}|[A-Z0-9]{1,6}\.[A-Z]{1,3})\s*\)")  # "( MRTI.NS )", "(NYSE: VZ)"
 
 
@@ -125,8 +125,9 @@ def _alternatives(body: str) -> list[str]:
 
 
 def _plain(piece: str) -> str:
-    """A stretch of a phrasing between placeholders: "..." for a few words, spaces for any spaces."""
-    parts = piece.split("...")
+    """A stretch of a phrasing between placeholders: "..." for a few words, spaces for any spaces,
+    and "its" also where the sentence's "its" stands marked as pointing back."""
+    parts = [re.sub(r"(?<![\\\w])its(?!\w)", rf"(?:its|{re.escape(POINTER_MARK)}\\d+{_CLOSE})", part) for part in piece.split("...")]
     return _WORDS.join(re.sub(r" +", r"\\s+", part.replace("’", "'")) for part in parts).replace(_WORDS + r"\s+", _WORDS)
 
 

@@ -95,3 +95,11 @@ def test_a_name_tagged_with_its_possessive_reads_as_possessive():
     text = "AT&T struck a deal to buy Deutsche Telekom AG's T-Mobile USA."
     buy = compile_phrasing("{investor} ...(?:to )?buy {target}(?!'s)", KINDS)
     assert list(marked(text, "AT&T", "Deutsche Telekom AG's").matches(buy)) == []  # the seller, not the target
+
+
+def test_its_in_a_phrasing_reads_the_sentence_its_and_a_few_words_may_hold_a_comma():
+    text = "Resso, its streaming service, was released in India last month."
+    released = compile_phrasing("{investor}, (?:its |a |the )?...(?:was|were) released in {target}", KINDS)
+    m = marked(text, "Resso", "India")
+    pointed = Marked.of(text, 0, len(text), m.names, [], [Item(text.index("its"), text.index("its") + 3)])
+    assert [spans(f, text) for f in pointed.matches(released)] == [{"investor": ["Resso"], "target": ["India"]}]
