@@ -525,3 +525,11 @@ def test_a_company_acquired_by_another_is_its_target(tmp_path):
         "Instagram was acquired by Facebook in 2012.")
     bought = {(c["slots"]["investor"][0]["text"], c["slots"]["target"][0]["text"]) for c in found if c["type"] == "investment"}
     assert ("Facebook", "Instagram") in bought
+
+
+def test_a_company_running_stores_in_a_country_has_entered_it(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Wal-Mart India head quits\n\n"
+        "Wal-Mart, which has run wholesale stores in India since 2009, lobbied for years. "
+        "TSMC announced plans last year to build its first chip factory in Japan.")
+    entries = {(c["slots"]["subject"][0]["text"], c["slots"]["market"][0]["text"]) for c in found if c["type"] == "market_entry"}
+    assert entries == {("Wal-Mart", "India"), ("TSMC", "Japan")}
