@@ -533,3 +533,26 @@ def test_a_company_running_stores_in_a_country_has_entered_it(tmp_path):
         "TSMC announced plans last year to build its first chip factory in Japan.")
     entries = {(c["slots"]["subject"][0]["text"], c["slots"]["market"][0]["text"]) for c in found if c["type"] == "market_entry"}
     assert entries == {("Wal-Mart", "India"), ("TSMC", "Japan")}
+
+
+def test_each_owner_of_a_list_owns_its_target_and_a_new_clause_is_no_owner(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Verizon talks\n\n"
+        "Officials from Verizon Wireless, which is owned by Verizon Communications and Vodafone Group Plc, declined comment. "
+        "Aberdeen Asset Management, which holds a stake of about 4 percent in SIA, was cautious. "
+        "Google agreed to acquire Motorola and Apple bought Beats.")
+    owned = {(c["slots"]["investor"][0]["text"], c["slots"]["target"][0]["text"]) for c in found if c["type"] == "investment"}
+    assert {("Verizon Communications", "Verizon Wireless"), ("Vodafone Group Plc", "Verizon Wireless")} <= owned
+    assert ("Aberdeen Asset Management", "SIA") in owned
+    assert ("Google", "Motorola") in owned and ("Google", "Apple") not in owned
+
+
+def test_fines_of_one_company_in_different_years_are_different_claims(tmp_path):
+    """A headline and its paragraph saying the same fine are one claim; the fines of other years are
+    claims of their own, and the year after the amount is the fine's."""
+    _, found, _ = preannotated_article(tmp_path, "Qualcomm fined in Taiwan\n\n"
+        "The Taiwanese Fair Trade Commission has fined Qualcomm NT$23.4 billion for antitrust violations. "
+        "The South Korean antitrust body fined Qualcomm $207 million in 2014 for unfair business practices. "
+        "The Chinese antitrust regulator fined Qualcomm $975 million in 2015, saying that Qualcomm abused its position.")
+    fines = sorted(str((c["slots"].get("date") or [{"value": {}}])[0]["value"].get("value"))
+                   for c in found if c["type"] == "regulatory_action" and c["slots"]["target"][0]["text"] == "Qualcomm")
+    assert fines == ["2014", "2015", "None"]

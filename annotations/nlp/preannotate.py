@@ -97,7 +97,7 @@ class Preannotator:
             lemmatise = lambda phrase: [(t.lower_, t.lemma_.lower()) for t in nlp(phrase)]
             calibration = self.calibration if self.calibration is not None and self.calibration.lang == lang else None
             self.suggesters[lang] = Suggester(self.schema, lang, language_values, lemmatise, cues, calibration)
-        claims = [_claim_dict(s, text) for s in self.suggesters[lang].suggest(doc, sentences, mentions, values)]
+        claims = [_claim_dict(s, text) for s in self.suggesters[lang].suggest(doc, sentences, mentions, values, published)]
         return spans, claims
 
     def titles(self, lang: str) -> Titles:

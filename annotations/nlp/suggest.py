@@ -278,6 +278,56 @@ def _tree_steps(a: Token, b: Token) -> int:
     return FAR
 
 
+def _values_differ(a: Suggestion, b: Suggestion, claim_type: ClaimType, published: str | None) -> bool:
+    """Whether two suggestions state different values in a slot both fill (an amount, a period), or
+    different dates: to the month where both say one; a date not said is the article's own, and
+    differs from any said where the article has no date."""
+    for name, slot in claim_type.slots.items():
+        if slot.kind == "date":
+            dates = [_said_date(s, name) for s in (a, b)]
+            if any(dates) and not all(dates):  # a date not said is the article's, if it has one
+                dates = [d or published for d in dates]
+            if any(dates) and not (all(dates) and _same_time(*dates)):
+                return True
+        elif slot.kind in VALUE_KINDS and name in a.slots and name in b.slots and a.content((name,)) != b.content((name,)):
+            return True
+    return False
+
+
+def _said_date(suggestion: Suggestion, slot: str) -> str | None:
+    values = suggestion.slots.get(slot) or [{}]
+    return str((values[0].get("value") or {}).get("value") or "") or None
+
+
+def _same_time(a: str, b: str) -> bool:
+    """"2017-10-10" and "2017-10", or "2017" and "2017-03": the same time as far as both say."""
+    length = min(len(a), len(b), 7)
+    return a[:length] == b[:length]
+
+
+def _one_name_a_slot(given: dict[str, list[dict]], claim_type: ClaimType) -> list[dict[str, list[dict]]]:
+    """The slots a phrasing filled, once for each name of a list in a slot that holds one name
+    ("owned by Verizon Communications and Vodafone": two investments)."""
+    filled = [{}]
+    for name, values in given.items():
+        if claim_type.slots[name].multiple or len(values) == 1:
+            filled = [{**one, name: values} for one in filled]
+        else:
+            filled = [{**one, name: [value]} for one in filled for value in values]
+    return filled
+
+
+def _conj_chain(token: Token, root: Token) -> bool:
+    while token.dep_ == "conj" and token.i != root.i:
+        token = token.head
+    return token.i == root.i
+
+
+def _verb_after(doc: Doc, end: int) -> bool:
+    after = doc.char_span(end, len(doc.text), alignment_mode="expand")
+    return after is not None and len(after) > 0 and after[0].pos_ in ("VERB", "AUX")
+
+
 def _within(items: list, start: int, end: int) -> list:
     """The items (sorted by start) that lie inside [start, end): found by bisection, as a long article
     has thousands of sentences and names."""
@@ -313,6 +363,21 @@ class Sentence:
             return _char_distance(a, b)
         ra, rb = self.root_of(*a), self.root_of(*b)
         return _tree_steps(ra, rb) if ra is not None and rb is not None else FAR
+
+    def listed_with(self, mention: Mention) -> list[Mention]:
+        """The names said in one list with this one ("co-owned by News Corp, Walt Disney Co and NBC
+        Universal"), itself included, in text order: joined to it in the parse; a name a verb follows
+        starts a clause of its own ("to acquire Motorola and Apple bought Beats")."""
+        root = self.root_of(mention.start, mention.end)
+        if not self.parsed or root is None:
+            return [mention]
+        while root.dep_ == "conj":
+            root = root.head
+        joined = {t.i for t in root.subtree if t.i == root.i or (t.dep_ == "conj" and _conj_chain(t, root))}
+        listed = [m for m in self.mentions if m.label == mention.label or m is mention]
+        listed = [m for m in listed if (r := self.root_of(m.start, m.end)) is not None and r.i in joined
+                  and (m is mention or not _verb_after(self.doc, m.end))]
+        return listed if mention in listed else [mention]
 
 
 # -- suggesting -----------------------------------------------------------------------------------
@@ -353,7 +418,7 @@ class Suggester:
                         for t in schema.claim_types.values() for s in t.slots.values() if s.kind == "choice"}
 
     def suggest(self, doc: Doc, sentences: list[tuple[int, int]], mentions: list[Mention],
-                values: list[ValueMention]) -> list[Suggestion]:
+                values: list[ValueMention], published: str | None = None) -> list[Suggestion]:
         # a name has a capital or a digit ("millet" for Xiaomi is known to the knowledge base)
         # ... and a news agency's credit in a dateline, "LONDON (Reuters) -", is in no claim
         text = doc.text
@@ -367,15 +432,19 @@ class Suggester:
         sources = {identity for identity, n in cited.items() if 2 * n >= named[identity]}
         context = Context(topic=self._topic(text, [m for m in mentions if m.identity not in sources]))
         parsed = doc.has_annotation("DEP")  # looks at every token: once per document
-        found: dict[tuple, Suggestion] = {}
+        found: dict[tuple, list[Suggestion]] = {}
         for start, end in sentences:
             sentence = Sentence(doc, text, start, end, mentions, values, parsed)
             for suggestion in self._sentence(sentence, context):
-                # the same fact said twice (a headline and its paragraph) is one claim: the fuller statement
-                key = suggestion.content(self.schema.claim_types[suggestion.type].required_slots)
-                known = found.get(key)
-                if known is None or (len(known.slots), known.confidence) < (len(suggestion.slots), suggestion.confidence):
-                    found[key] = suggestion
+                # the same fact said twice (a headline and its paragraph) is one claim: the fuller statement;
+                # the same company fined in 2014 and in 2016 (or now, where no date is said) is two
+                claim_type = self.schema.claim_types[suggestion.type]
+                same = found.setdefault(suggestion.content(claim_type.required_slots), [])
+                known = next((k for k in same if not _values_differ(k, suggestion, claim_type, published)), None)
+                if known is None:
+                    same.append(suggestion)
+                elif (len(known.slots), known.confidence) < (len(suggestion.slots), suggestion.confidence):
+                    same[same.index(known)] = suggestion
             actors = [m for m in sentence.mentions if m.label in self.actor_labels and m.identity not in sources]
             if actors:
                 context.subjects = actors
@@ -387,9 +456,9 @@ class Suggester:
             if periods:  # the period said most so far; of those, the one said last
                 context.period = max(context.said.values(), key=lambda p: (context.times_said[p.value["value"]], p.start))
         if self.calibration is not None:
-            for suggestion in found.values():
+            for suggestion in (s for same in found.values() for s in same):
                 suggestion.confidence = self.calibration.confidence(suggestion.type, suggestion.basis, suggestion.confidence)
-        kept = [s for s in found.values() if self.calibration is None or s.confidence >= self.calibration.min_confidence]
+        kept = [s for same in found.values() for s in same if self.calibration is None or s.confidence >= self.calibration.min_confidence]
         return sorted(kept, key=lambda s: s.evidence)
 
     def _topic(self, text: str, mentions: list[Mention]) -> Mention | None:
@@ -483,6 +552,8 @@ class Suggester:
                     slot = claim_type.slots[name]
                     if slot.kind == "entity":  # the phrasing says what the name is, whatever the model labelled it
                         items = [pointed if m in pointers else m for m in items]
+                        if None not in items:  # "co-owned by News Corp, Walt Disney Co and NBC Universal"
+                            items = [listed for m in items for listed in sentence.listed_with(m)]
                         # a company or product the model labelled otherwise ("Facebook" the product as an
                         # investor) takes the slot's label; a nationality or a place ("Spanish-owned") fills nothing
                         if (None in items or any(self._reports(sentence.text, sentence.start, m) for m in items)
@@ -495,14 +566,15 @@ class Suggester:
                     else:
                         break
                 else:
-                    places = [(v["start"], v["end"]) for vs in given.values() for v in vs]
-                    said = (min(p[0] for p in places), max(p[1] for p in places))
-                    suggestion = self._fill(claim_type, sentence, said, None, sentence.mentions, context, given)
-                    if suggestion:
-                        found.append(suggestion)
-                        # its figures (given, or filled in: "$4 billion to buy a stake") are no other claim's
-                        bound.update(v["start"] for vs in suggestion.slots.values() for v in vs
-                                     if (v.get("value") or {}).get("kind") in ANCHOR_KINDS)
+                    for one in _one_name_a_slot(given, claim_type):
+                        places = [(v["start"], v["end"]) for vs in one.values() for v in vs]
+                        said = (min(p[0] for p in places), max(p[1] for p in places))
+                        suggestion = self._fill(claim_type, sentence, said, None, sentence.mentions, context, one)
+                        if suggestion:
+                            found.append(suggestion)
+                            # its figures (given, or filled in: "$4 billion to buy a stake") are no other claim's
+                            bound.update(v["start"] for vs in suggestion.slots.values() for v in vs
+                                         if (v.get("value") or {}).get("kind") in ANCHOR_KINDS)
         return found, bound
 
     def _fill(self, claim_type: ClaimType, sentence: Sentence, trigger, anchor: ValueMention | None,
@@ -537,7 +609,7 @@ class Suggester:
                     slots[slot.name] = [entity_slot(m) for m in chosen]
                     used_mentions.update((m.start, m.end) for m in chosen)
             elif slot.kind in VALUE_KINDS:
-                best = self._value_for(slot, sentence, focus, used_values)
+                best = self._value_for(slot, sentence, focus, used_values, claim_type)
                 if best is not None and best.value.get("comparison"):
                     # "up 8% from a year earlier": a change is of the period at hand; a level next to it
                     # ("from NOK 24.6bn a year earlier") is of the same period a year before
@@ -737,14 +809,16 @@ class Suggester:
         lo, hi = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         return [m for m in pool if lo <= m.start and m.end <= hi and not (m.start < trigger[1] and trigger[0] < m.end)]
 
-    def _value_for(self, slot: Slot, sentence: Sentence, focus, used_values) -> ValueMention | None:
+    def _value_for(self, slot: Slot, sentence: Sentence, focus, used_values, claim_type: ClaimType) -> ValueMention | None:
         kinds = accepted_kinds(slot.kind)
+        held = {kind for s in claim_type.slots.values() for kind in accepted_kinds(s.kind)}
         # a level the change reached ("grew 59% to 2.16bn yuan in 2007") shares the change's period
         text = sentence.text
-        numbers = [(v.start, v.end) for v in sentence.values if v.kind in ANCHOR_KINDS and (v.start, v.end) != focus
+        numbers = [(v.start, v.end) for v in sentence.values if v.kind in ANCHOR_KINDS and v.kind in held and (v.start, v.end) != focus
                    and not self.values.reached_marker.search(text, max(0, v.start - 12), v.start)]
         # a value after another number that follows this one belongs to that number: in "profit was 1.0bn,
-        # from 1.6bn in the first quarter of 2009" the quarter is the 1.6bn's; one before them all
+        # from 1.6bn in the first quarter of 2009" the quarter is the 1.6bn's (a number of a kind the claim
+        # holds: "fined Qualcomm $207 million in 2014" is a fine of 2014); one before them all
         # ("In Q2 2019, shipments were 10.2m, a share of 28.7%") is everyone's
         pool = [v for v in sentence.values if v.kind in kinds and (v.start, v.end) not in used_values and v.value.get("value") is not None
                 and not v.value.get("since")
