@@ -137,6 +137,18 @@ def test_a_company_fiscal_year_and_its_quarters_keep_the_fiscal_calendar():
     assert only("the second quarter of 2019")["value"] == "2019-Q2"
 
 
+def test_a_split_year_is_the_fiscal_year_it_ends_in_and_the_article_tells_its_months():
+    assert only("the fiscal 2010/11 year")["value"] == "FY2011"
+    assert only("In 2009/10, net profit")["value"] == "FY2010"
+    assert [v.value["value"] for v in ENGLISH.find("from 2009/12 on") if v.kind == "period"] == ["2009"]  # not a split year
+    # once the article says when the company's year ends, its fiscal years and quarters are months
+    found = ENGLISH.find("IKEA posted a record profit for the fiscal 2010/11 year. Profit rose in the year to last "
+                         "August. In 2009/10, net profit was up 6 percent.", date(2012, 1, 20))
+    assert [v.value["value"] for v in found if v.kind == "period"] == ["2010-09/2011-08", "2010-09/2011-08", "2009-09/2010-08"]
+    found = ENGLISH.find("Profit for the year ended March 31, 2025 rose. In Q2 FY26 profit rose 12.8%.")
+    assert [v.value["value"] for v in found if v.kind == "period"] == ["2024-04/2025-03", "2025-Q3"]
+
+
 def test_a_year_before_a_number_is_no_range_and_a_stock_code_is_no_number():
     found = ENGLISH.find("Toyota's sales rose 8 percent in 2010 to 7.528 million vehicles, a double-digit gain")
     assert [(v.kind, v.text) for v in found] == [("percent", "8 percent"), ("period", "2010"), ("count", "7.528 million")]

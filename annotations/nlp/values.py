@@ -165,6 +165,8 @@ class LanguageValues:
         fiscal_year = rf"(?<![A-Za-z])(?:{phrase_alternation(spec.get('fiscal_year_words') or [], boundary=False)})"
         quarterly = phrase_alternation(spec.get("quarterly_words") or [])
         self.periods = [
+            # "fiscal 2010/11", "2009/10": a company's own year, named by the year it ends in
+            ("split_year", re.compile(rf"(?:{fiscal_year}\s*)?(?<![\d/]){year}\s*/\s*(?P<y2>\d{{2}})(?![\d%/])", flags)),
             # "fiscal year 2019", "fiscal 2012", "FY2012", "FY26": the company's own year, its months unknown
             ("fiscal_year", re.compile(rf"(?:(?:{the}(?P<ord>{q_ord})[\s-]+{quarter}(?:\s+of)?|(?<![\w])Q(?P<q>[1-4]))\s+)?"
                                        rf"{fiscal_year}[\s-]*(?P<fy>(?:19|20)\d{{2}}|\d{{2}}(?![\d%]))(?![\w]|[.,]\d)", flags)),
@@ -298,7 +300,7 @@ class LanguageValues:
             n = self.ordinals.get(m.group("word").lower()) if m.group("word") else int(m.group("n"))
             add(m.start(), m.end(), "ordinal", {"value": n})
         found.sort(key=lambda v: v.start)
-        return found
+        return _on_the_fiscal_calendar(found)
 
     def _money_ranges(self, text: str, money: list) -> list:
         """"315 million pounds to 320 million pounds": one amount from the first bound, the second
@@ -399,6 +401,8 @@ class LanguageValues:
             return {**relative, "comparison": True} if _words(groups["rel"]) in self.comparisons else relative
         if shape == "year":
             return _span(str(year), date(year, 1, 1), date(year, 12, 31))
+        if shape == "split_year":
+            return {"value": f"FY{year + 1}", "fiscal": True} if int(groups["y2"]) == (year + 1) % 100 else None
         if shape == "fiscal_year":
             fy = int(groups["fy"])
             fy = fy if fy > 99 else 2000 + fy
@@ -421,7 +425,8 @@ class LanguageValues:
             return []
         counts, months = phrase_alternation(self.month_counts), phrase_alternation(spec["months_words"])
         until, years = phrase_alternation(spec["until_words"]), phrase_alternation(spec["year_words"])
-        ending = rf"\s+(?:{until})\s+(?P<month>{month})(?:\s+\d{{1,2}}(?!\d))?(?:,?\s+{year})?"
+        last = rf"(?:(?:{phrase_alternation(spec['last_words'])})\s+)?" if spec.get("last_words") else ""
+        ending = rf"\s+(?:{until})\s+{last}(?P<month>{month})(?:\s+\d{{1,2}}(?!\d))?(?:,?\s+{year})?"
         return [("stretch", re.compile(rf"{the}(?P<n>{counts})\s+{months}{ending}", flags)),
                 ("stretch", re.compile(rf"{the}(?P<fy>{years}){ending}", flags)),
                 ("first", re.compile(rf"{the}(?:{phrase_alternation(spec['first_words'])})\s+(?P<n>{counts})\s+{months}\s+"
@@ -482,6 +487,37 @@ class LanguageValues:
         if which == "last_quarter":
             y, q = (y - 1, 4) if q == 1 else (y, q - 1)
         return _span(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+
+
+def _on_the_fiscal_calendar(found: list[ValueMention]) -> list[ValueMention]:
+    """The company's fiscal years and quarters as months, where the article says when its year ends:
+    after "the year to last August", "fiscal 2010/11" is September 2010 to August 2011."""
+    year_end = next((int(v.value["end"][5:7]) for v in found if v.kind == "period" and "/" in str(v.value.get("value"))
+                     and _months_between(v.value["start"], v.value["end"]) == 12), None)
+    if year_end is None or year_end == 12:
+        return found
+    return [ValueMention(v.start, v.end, v.kind, {"kind": v.kind, "text": v.value["text"], **_fiscal_months(v.value["value"], year_end)})
+            if v.kind == "period" and FISCAL.fullmatch(str(v.value.get("value"))) else v for v in found]
+
+
+FISCAL = re.compile(r"FY(?P<year>\d{4})(?:-Q(?P<q>[1-4]))?")
+
+
+def _months_between(start: str, end: str) -> int:
+    return (int(end[:4]) - int(start[:4])) * 12 + int(end[5:7]) - int(start[5:7]) + 1
+
+
+def _fiscal_months(value: str, year_end: int) -> dict:
+    """A fiscal year or quarter ("FY2011", "FY2026-Q2") of a year ending in that month, as the
+    calendar's months: a quarter where it is one ("2025-Q3"), else "2010-09/2011-08"."""
+    m = FISCAL.fullmatch(value)
+    year, quarter = int(m.group("year")), int(m.group("q") or 0)
+    first = year * 12 + year_end - 12 + 3 * max(quarter - 1, 0)  # months since year 0 of its first month
+    last = first + (3 if quarter else 12) - 1
+    start, end = date(first // 12, first % 12 + 1, 1), _month_end(last // 12, last % 12 + 1)
+    if quarter and end.month % 3 == 0:
+        return _span(f"{end.year}-Q{end.month // 3}", start, end)
+    return _span(f"{start.year}-{start.month:02d}/{end.year}-{end.month:02d}", start, end)
 
 
 def _nearest_year(published: date, last_month: int) -> int:
