@@ -556,3 +556,12 @@ def test_fines_of_one_company_in_different_years_are_different_claims(tmp_path):
     fines = sorted(str((c["slots"].get("date") or [{"value": {}}])[0]["value"].get("value"))
                    for c in found if c["type"] == "regulatory_action" and c["slots"]["target"][0]["text"] == "Qualcomm")
     assert fines == ["2014", "2015", "None"]
+
+
+def test_the_period_the_lead_sets_outweighs_one_said_once_in_passing(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "China Telecom overtakes Unicom\n\n"
+        "China Telecom posted stable revenue growth in the first nine months of 2019.\n\n"
+        "Net profit fell 3.4 per cent year-on-year to CNY18.4 billion, though the comparison is skewed by a one-off "
+        "gain booked in the 2018 period.\n\nOperating revenue inched up 0.8 per cent to CNY283 billion.")
+    revenue = [c for c in found if c["type"] == "financial_result" and c["slots"]["amount"][0]["value"]["value"] == 283e9]
+    assert [c["slots"]["period"][0]["value"]["value"] for c in revenue] == ["2019-01/2019-09"]

@@ -16,8 +16,9 @@ news agency, a research firm) are sources, never subjects; business terms a mode
 "it"), the subject of the sentences before is carried over, and last the article's main company.
 A claim type's set phrasings (claims.yaml, annotations/phrasings.py) say who is who where the
 order of words does ("Facebook-owned Instagram"); what a phrasing says, no trigger-based suggestion
-says otherwise. A period not stated in the sentence is the one the article has said most so far. The remaining slots
-take the nearest entity or value of an allowed label or kind. A suggestion is made only when every
+says otherwise. A period not stated in the sentence is the one the article has said most so far
+(the first its body says counting twice). The remaining slots take the nearest entity or value of
+an allowed label or kind. A suggestion is made only when every
 required slot is filled. The words are in schemas/cues.yaml; nothing here names a claim type or a
 word, so a claim type added to the YAML gets suggestions the same way. Without a parser (Dutch
 today) the rules fall back to the order of words in the sentence.
@@ -433,6 +434,7 @@ class Suggester:
         context = Context(topic=self._topic(text, [m for m in mentions if m.identity not in sources]))
         parsed = doc.has_annotation("DEP")  # looks at every token: once per document
         found: dict[tuple, list[Suggestion]] = {}
+        body = text.find("\n\n") + 1  # after the headline
         for start, end in sentences:
             sentence = Sentence(doc, text, start, end, mentions, values, parsed)
             for suggestion in self._sentence(sentence, context):
@@ -450,9 +452,11 @@ class Suggester:
                 context.subjects = actors
             periods = [v for v in sentence.values if v.kind == "period" and v.value.get("value")
                        and not v.value.get("comparison") and not v.value.get("since")]
+            # the body's first period sets the article's time frame: it counts twice
+            lead = start >= body and not context.said
             for period in periods:
                 context.said[period.value["value"]] = period
-                context.times_said[period.value["value"]] += 1
+                context.times_said[period.value["value"]] += 2 if lead else 1
             if periods:  # the period said most so far; of those, the one said last
                 context.period = max(context.said.values(), key=lambda p: (context.times_said[p.value["value"]], p.start))
         if self.calibration is not None:
