@@ -414,7 +414,7 @@ class LanguageValues:
             q = (published.month - 1) // 3  # the quarter before the one the article's date is in
             y, q = (published.year - 1, 4) if q == 0 else (published.year, q)
             return _span(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
-        if shape in ("stretch", "first"):
+        if shape in ("stretch", "first", "final"):
             return self._stretch(shape, groups, published)
         return None
 
@@ -429,15 +429,17 @@ class LanguageValues:
         ending = rf"\s+(?:{until})\s+{last}(?P<month>{month})(?:\s+\d{{1,2}}(?!\d))?(?:,?\s+{year})?"
         return [("stretch", re.compile(rf"{the}(?P<n>{counts})\s+{months}{ending}", flags)),
                 ("stretch", re.compile(rf"{the}(?P<fy>{years}){ending}", flags)),
-                ("first", re.compile(rf"{the}(?:{phrase_alternation(spec['first_words'])})\s+(?P<n>{counts})\s+{months}\s+"
-                                     rf"(?:of\s+)?(?:{year}|(?P<thisyear>{phrase_alternation(spec.get('current_year_words') or [])}))", flags))]
+                *(("first" if key == "first_words" else "final",
+                   re.compile(rf"{the}(?:{phrase_alternation(spec[key])})\s+(?P<n>{counts})\s+{months}\s+"
+                              rf"(?:of\s+)?(?:{year}|(?P<thisyear>{phrase_alternation(spec.get('current_year_words') or [])}))", flags))
+                  for key in ("first_words", "final_words") if spec.get(key))]
 
     def _stretch(self, shape: str, groups: dict, published: date | None) -> dict | None:
         n = 12 if groups.get("fy") else self.month_counts.get(groups["n"].lower(), 0)
-        if shape == "first":
+        if shape in ("first", "final"):  # "the first nine months of 2019", "the last three months of 2012"
             if groups.get("thisyear") and published is None:
                 return {"value": None, "qualifier": "unresolved"}
-            year, last = int(groups["year"]) if groups.get("year") else published.year, n
+            year, last = int(groups["year"]) if groups.get("year") else published.year, n if shape == "first" else 12
         else:
             last = self.months[groups["month"].lower().rstrip(".")]
             if groups.get("year"):
