@@ -164,7 +164,7 @@ def test_since_a_year_is_where_a_stretch_starts_not_a_period():
 def test_the_first_and_last_months_of_the_year_are_of_the_article_year():
     assert only("in the opening nine months of the year", published=date(2019, 10, 28))["value"] == "2019-01/2019-09"
     assert only("in the last three months of 2012", published=date(2013, 1, 28))["value"] == "2012-Q4"
-    assert only("the final five months of the year", published=date(2019, 10, 28))["value"] == "2019-08/2019-12"
+    assert only("the final six months of the year", published=date(2019, 10, 28))["value"] == "2019-H2"
     assert only("the first six months of this year", published=date(2019, 10, 28))["value"] == "2019-H1"
     assert only("the first nine months of the year")["qualifier"] == "unresolved"
 
