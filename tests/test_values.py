@@ -165,6 +165,10 @@ def test_the_first_and_last_months_of_the_year_are_of_the_article_year():
     assert only("in the opening nine months of the year", published=date(2019, 10, 28))["value"] == "2019-01/2019-09"
     assert only("in the last three months of 2012", published=date(2013, 1, 28))["value"] == "2012-Q4"
     assert only("the final six months of the year", published=date(2019, 10, 28))["value"] == "2019-H2"
+    # a count at a month's end is of that month; "end" before a month in other senses is no period
+    assert [v.value["value"] for v in ENGLISH.find("at end-September", date(2019, 10, 28))] == ["2019-09"]
+    assert [v.value["value"] for v in ENGLISH.find("by the end of March 2019")] == ["2019-03"]
+    assert ENGLISH.find("he will end March talks", date(2019, 10, 28)) == []
     assert only("the first six months of this year", published=date(2019, 10, 28))["value"] == "2019-H1"
     assert only("the first nine months of the year")["qualifier"] == "unresolved"
 

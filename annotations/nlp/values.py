@@ -184,6 +184,9 @@ class LanguageValues:
             ("day", re.compile(rf"(?P<month>{month})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+{year})?", flags)),
             ("day", re.compile(rf"(?<![\w])(?P<day>\d{{1,2}})(?:st|nd|rd|th|e)?\s+(?P<month>{month})(?:\s+{year})?", flags)),
             ("month", re.compile(rf"(?P<month>{month})\s+{year}", flags)),
+            # "at end-September", "by the end of March": that month, the one nearest the article's date
+            *([("month", re.compile(rf"(?<![\w-])(?:{phrase_alternation(spec['month_end_words'], boundary=False)})\s*(?P<month>{month})"
+                                    rf"(?![\w])(?:\s+{year})?", flags))] if spec.get("month_end_words") else []),
             ("relative", re.compile(rf"(?P<rel>{phrase_alternation(self.relative_of)})", flags)),
             # "quarterly profit": the last quarter ended by the article's date, the one results report on
             ("reported_quarter", re.compile(quarterly, flags)),
@@ -381,6 +384,10 @@ class LanguageValues:
             return _span(label, date(year, months * (n - 1) + 1, 1), _month_end(year, months * n))
         if shape == "month":
             month = self.months[groups["month"].lower().rstrip(".")]
+            if year is None:
+                if published is None:
+                    return {"value": None, "qualifier": "unresolved"}
+                year = _nearest_year(published, month)
             return _span(f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
         if shape == "day":
             month = self.months.get(groups["month"].lower().rstrip("."))
