@@ -565,3 +565,15 @@ def test_the_period_the_lead_sets_outweighs_one_said_once_in_passing(tmp_path):
         "gain booked in the 2018 period.\n\nOperating revenue inched up 0.8 per cent to CNY283 billion.")
     revenue = [c for c in found if c["type"] == "financial_result" and c["slots"]["amount"][0]["value"]["value"] == 283e9]
     assert [c["slots"]["period"][0]["value"]["value"] for c in revenue] == ["2019-01/2019-09"]
+
+
+def test_partners_said_with_numbers_abbreviations_and_they_and_the_seller_is_no_buyer(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Manchester United sets IPO terms\n\n"
+        "Manchester United set the terms for its IPO on Monday. It was revealed that the club had signed a 7-year "
+        "sponsorship deal with General Motors Co to have the Chevrolet brand on their shirts. TSMC plans a factory. "
+        "Toyota and Sony Corp. later said they would jointly invest $7 billion in the facility. "
+        "Verizon announced that it had reached an agreement with Vodafone to purchase its 45% stake in Verizon Wireless.")
+    partners = {tuple(p["text"] for p in c["slots"]["parties"]) for c in found if c["type"] == "partnership"}
+    assert {("Manchester United", "General Motors Co"), ("Toyota", "Sony Corp")} <= partners
+    buyers = {c["slots"]["investor"][0]["text"] for c in found if c["type"] == "investment"}
+    assert "Vodafone" not in buyers

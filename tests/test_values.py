@@ -169,6 +169,23 @@ def test_the_first_and_last_months_of_the_year_are_of_the_article_year():
     assert [v.value["value"] for v in ENGLISH.find("at end-September", date(2019, 10, 28))] == ["2019-09"]
     assert [v.value["value"] for v in ENGLISH.find("by the end of March 2019")] == ["2019-03"]
     assert ENGLISH.find("he will end March talks", date(2019, 10, 28)) == []
+
+
+def test_months_named_without_their_year_and_quarters_named_by_their_last_month():
+    october = date(2019, 10, 7)
+    assert [v.value["value"] for v in ENGLISH.find("global sales fell during the July-September quarter", october)] == ["2019-Q3"]
+    assert [v.value["value"] for v in ENGLISH.find("sales down 0.7% in Jul-Sep", october) if v.kind == "period"] == ["2019-Q3"]
+    assert [v.value["value"] for v in ENGLISH.find("net profit in the September quarter", october)] == ["2019-Q3"]
+    assert [(v.value["value"], v.text) for v in ENGLISH.find("Jio added 5.9 million subscribers in the month of September", october)
+            if v.kind == "period"] == [("2019-09", "September")]
+    assert ENGLISH.find("it may be in may", october) == []  # a month only with its capital
+
+
+def test_an_indian_company_fiscal_year_ends_in_march():
+    found = ENGLISH.find("Jio's profit rose 12.8% to Rs 7,379 crore in Q2 FY26")
+    assert [v.value["value"] for v in found if v.kind == "period"] == ["2025-Q3"]
+    found = ENGLISH.find("Profit rose 12.8% to $7 billion in Q2 FY26")
+    assert [v.value["value"] for v in found if v.kind == "period"] == ["FY2026-Q2"]  # elsewhere the calendar is the company's
     assert only("the first six months of this year", published=date(2019, 10, 28))["value"] == "2019-H1"
     assert only("the first nine months of the year")["qualifier"] == "unresolved"
 

@@ -557,7 +557,7 @@ class Suggester:
                     if slot.kind == "entity":  # the phrasing says what the name is, whatever the model labelled it
                         items = [pointed if m in pointers else m for m in items]
                         if None not in items:  # "co-owned by News Corp, Walt Disney Co and NBC Universal"
-                            items = [listed for m in items for listed in sentence.listed_with(m)]
+                            items = list(dict.fromkeys(listed for m in items for listed in sentence.listed_with(m)))
                         # a company or product the model labelled otherwise ("Facebook" the product as an
                         # investor) takes the slot's label; a nationality or a place ("Spanish-owned") fills nothing
                         if (None in items or any(self._reports(sentence.text, sentence.start, m) for m in items)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -98,6 +99,7 @@ class LanguageValues:
         self.qualifier_of = {w.lower(): q for q, words in spec["qualifiers"].items() for w in words}
         self.currency_of = {w.lower(): code for code, words in spec["currencies"].items() for w in words}
         self.months = {str(k).lower(): int(v) for k, v in spec["months"].items()}
+        self.fiscal_year_ends = {str(code): int(month) for code, month in (spec.get("fiscal_year_ends") or {}).items()}
         self.ordinals = {str(k).lower(): int(v) for k, v in spec["ordinals"].items()}
         self.relative_of = {w.lower(): r for r, words in spec["relative"].items() for w in words}
         self.comparisons = frozenset(str(w).lower() for w in spec.get("comparisons") or [])
@@ -181,9 +183,17 @@ class LanguageValues:
             ("quarter", re.compile(r"(?<![\w])Q(?P<q>[1-4])(?![\w])", flags)),
             ("half", re.compile(rf"{the}(?P<ord>{h_ord})[\s-]+{half}(?![\w])", flags)),
             *self._stretch_patterns(spec, month, year, the, flags),
+            # "the July-September quarter", "Jul-Sep", "April-September": the months from one to the other
+            ("months", re.compile(rf"(?<![\w-])(?P<month1>{month})\.?\s*[-\u2013/]\s*(?P<month>{month})\.?(?![\w-])(?:\s+{year})?", flags)),
+            # "the September quarter": the quarter that ends in that month
+            *([("months", re.compile(rf"{the}(?P<month>{month})\s+(?:{quarter})(?![\w])(?:\s+(?:of\s+)?{year})?", flags))]),
             ("day", re.compile(rf"(?P<month>{month})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+{year})?", flags)),
             ("day", re.compile(rf"(?<![\w])(?P<day>\d{{1,2}})(?:st|nd|rd|th|e)?\s+(?P<month>{month})(?:\s+{year})?", flags)),
             ("month", re.compile(rf"(?P<month>{month})\s+{year}", flags)),
+            # "in September", "the month of September": that month, the one nearest the article's date
+            *([("month", re.compile(rf"(?<![\w])(?:{phrase_alternation(spec['month_words'], boundary=False)})\s+"
+                                    rf"(?P<at>(?-i:(?P<month>{'|'.join(m.capitalize() for m in self.months if len(m) > 3)})))(?![\w])", flags))]
+              if spec.get("month_words") else []),
             # "at end-September", "by the end of March": that month, the one nearest the article's date
             *([("month", re.compile(rf"(?<![\w-])(?:{phrase_alternation(spec['month_end_words'], boundary=False)})\s*(?P<month>{month})"
                                     rf"(?![\w])(?:\s+{year})?", flags))] if spec.get("month_end_words") else []),
@@ -284,8 +294,8 @@ class LanguageValues:
                 period = self._period(shape, m, published)
                 if period is not None and self.since.search(text, max(0, m.start() - 8), m.start()):
                     period = {**period, "since": True}  # "since 1984": where a stretch starts, not its period
-                if period is not None:
-                    add(m.start(), m.end(), "date" if shape == "day" else "period", period)
+                if period is not None:  # "in September": the month, not the word before it
+                    add(m.start("at") if m.groupdict().get("at") else m.start(), m.end(), "date" if shape == "day" else "period", period)
         for m in self.fraction.finditer(text):
             start, qualifier = self._qualified(text, m.start())
             add(start, m.end(), "percent", {"value": self.fractions[_words(m.group("fraction"))], "qualifier": qualifier})
@@ -303,7 +313,7 @@ class LanguageValues:
             n = self.ordinals.get(m.group("word").lower()) if m.group("word") else int(m.group("n"))
             add(m.start(), m.end(), "ordinal", {"value": n})
         found.sort(key=lambda v: v.start)
-        return _on_the_fiscal_calendar(found)
+        return _on_the_fiscal_calendar(found, self.fiscal_year_ends)
 
     def _money_ranges(self, text: str, money: list) -> list:
         """"315 million pounds to 320 million pounds": one amount from the first bound, the second
@@ -421,6 +431,8 @@ class LanguageValues:
             q = (published.month - 1) // 3  # the quarter before the one the article's date is in
             y, q = (published.year - 1, 4) if q == 0 else (published.year, q)
             return _span(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+        if shape == "months":
+            return self._months(groups, published)
         if shape in ("stretch", "first", "final"):
             return self._stretch(shape, groups, published)
         return None
@@ -468,6 +480,28 @@ class LanguageValues:
             return _span(str(year), start, end)
         return _span(f"{first_year}-{first_month:02d}/{year}-{last:02d}", start, end)
 
+    def _months(self, groups: dict, published: date | None) -> dict | None:
+        """From one month to another ("July-September"), or the three months to one ("the September
+        quarter"): its year said, else the one nearest the article's date."""
+        last = self.months[groups["month"].lower().rstrip(".")]
+        first = self.months[groups["month1"].lower().rstrip(".")] if groups.get("month1") else (last - 3) % 12 + 1
+        if groups.get("year"):
+            year = int(groups["year"])
+        elif published is not None:
+            year = _nearest_year(published, last)
+        else:
+            return {"value": None, "qualifier": "unresolved"}
+        n = (last - first) % 12 + 1
+        if n < 2:
+            return None
+        first_year = year if first <= last else year - 1
+        start, end = date(first_year, first, 1), _month_end(year, last)
+        if n == 3 and last % 3 == 0:
+            return _span(f"{year}-Q{last // 3}", start, end)
+        if n == 6 and last % 6 == 0:
+            return _span(f"{year}-H{last // 6}", start, end)
+        return _span(f"{first_year}-{first:02d}/{year}-{last:02d}", start, end)
+
     def _ordinal_number(self, word: str | None) -> int | None:
         if not word:
             return None
@@ -498,11 +532,15 @@ class LanguageValues:
         return _span(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
 
 
-def _on_the_fiscal_calendar(found: list[ValueMention]) -> list[ValueMention]:
-    """The company's fiscal years and quarters as months, where the article says when its year ends:
-    after "the year to last August", "fiscal 2010/11" is September 2010 to August 2011."""
+def _on_the_fiscal_calendar(found: list[ValueMention], year_ends: dict[str, int]) -> list[ValueMention]:
+    """The company's fiscal years and quarters as months, where the article says when its year ends
+    (after "the year to last August", "fiscal 2010/11" is September 2010 to August 2011), or where
+    the country its money is in keeps one fiscal year (India's ends in March: "Q2 FY26" is 2025-Q3)."""
     year_end = next((int(v.value["end"][5:7]) for v in found if v.kind == "period" and "/" in str(v.value.get("value"))
                      and _months_between(v.value["start"], v.value["end"]) == 12), None)
+    currencies = Counter(v.value.get("currency") for v in found if v.kind == "money")
+    if year_end is None and currencies:
+        year_end = year_ends.get(currencies.most_common(1)[0][0])
     if year_end is None or year_end == 12:
         return found
     return [ValueMention(v.start, v.end, v.kind, {"kind": v.kind, "text": v.value["text"], **_fiscal_months(v.value["value"], year_end)})
