@@ -10,7 +10,7 @@ A phrasing is a regular expression (case is ignored) with three additions:
   takes; a slot that holds several names may appear several times;
 - `{any}`   any name, not kept ("Japan's" in "controlled by Japan's Suzuki Motor");
 - `...`     up to four lowercase words, numbers, values or words pointing back, a comma after any
-  ("photo sharing service", "a 7-year sponsorship", "later said they would").
+  ("photo sharing service", "a 7-year sponsorship", "later said they would", "India-based").
 A space matches any run of spaces, ’ is read as ' and a stock code in brackets ("( MRTI.NS )") is
 passed over. Matching no more than the sentence's words and markers, a phrasing states which name
 is which where the order of words says it; the other slots are filled as for any suggestion
@@ -26,7 +26,9 @@ from dataclasses import dataclass
 NAME_MARK, VALUE_MARK, POINTER_MARK = "\u27e6E", "\u27e6V", "\u27e6P"  # ⟦E3⟧ a name, ⟦V0⟧ a value, ⟦P0⟧ "it"
 _CLOSE = "\u27e7"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_WORDS = r"(?:(?:(?-i:[a-z0-9][\w'-]*)|\u27e6[VP]\d+\u27e7[\w-]*),?\s+){0,4}?"  # lowercase words, values, "they": "a 7-year sponsorship"
+# up to four lowercase words, numbers, values, "they", "India-based": "a 7-year sponsorship", "later said they would"
+_WORDS = (r"(?:(?:(?-i:[a-z0-9][\w'-]*|[A-Z][\w.]*-[a-z][\w-]*)|\u27e6[VP]\d+\u27e7[\w-]*|\u27e6E\d+\u27e7-[a-z][\w-]*),?\s+)"
+          r"{0,4}?")
 _TICKER = re.compile(r"\s*\(\s*(?:[A-Z]+:\s*[A-Z0-9.]{1,8}|[A-Z0-9]{1,6}\.[A-Z]{1,3})\s*\)")  # "( MRTI.NS )", "(NYSE: VZ)"
 
 

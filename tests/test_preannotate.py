@@ -577,3 +577,16 @@ def test_partners_said_with_numbers_abbreviations_and_they_and_the_seller_is_no_
     assert {("Manchester United", "General Motors Co"), ("Toyota", "Sony Corp")} <= partners
     buyers = {c["slots"]["investor"][0]["text"] for c in found if c["type"] == "investment"}
     assert "Vodafone" not in buyers
+
+
+def test_funding_rounds_name_each_investor(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Flipkart raises $550m\n\n"
+        "Flipkart, the India-based e-commerce company backed by internet holding company Naspers, has raised $550m. "
+        "Investment firm Tiger Global Management led the round. The company has now raised approximately $2.95bn "
+        "altogether, securing $700m from Tiger Global, Greenoaks Capital and DST Global as recently as December 2014. "
+        "Other existing investors in Flipkart include GIC and Morgan Stanley.")
+    rounds = {(c["slots"]["investor"][0]["text"], c["slots"]["target"][0]["text"]): c["slots"].get("amount")
+              for c in found if c["type"] == "investment"}
+    assert {("Naspers", "Flipkart"), ("Tiger Global Management", "Flipkart"), ("Tiger Global", "Flipkart"),
+            ("DST Global", "Flipkart"), ("GIC", "Flipkart"), ("Morgan Stanley", "Flipkart")} <= set(rounds)
+    assert rounds[("DST Global", "Flipkart")][0]["value"]["value"] == 7e8  # not the $2.95bn raised altogether
