@@ -165,6 +165,9 @@ class Marked:
             out.append(f"\u27e6{kind}{i}{_CLOSE}")
             if text[e - 2:e] in ("'s", "’s"):
                 out.append("'s")  # a name the model tagged with its possessive ("Deutsche Telekom AG's")
+            elif kind == "E" and text[e - 1:e] == "s" and text[e:e + 1] in ("'", "’") and text[e + 1:e + 2].isspace():
+                out.append("'s")  # "Delta Air Lines' plan": the possessive of a name ending in s
+                e += 1
             if kind == "E" and re.match(r"\.\s+[a-z]", text[e:e + 3]):
                 e += 1  # "Sony Corp. later said": the full stop of an abbreviation the model left out
             at = e

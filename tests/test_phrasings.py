@@ -103,3 +103,26 @@ def test_its_in_a_phrasing_reads_the_sentence_its_and_a_few_words_may_hold_a_com
     m = marked(text, "Resso", "India")
     pointed = Marked.of(text, 0, len(text), m.names, [], [Item(text.index("its"), text.index("its") + 3)])
     assert [spans(f, text) for f in pointed.matches(released)] == [{"investor": ["Resso"], "target": ["India"]}]
+
+
+def test_a_name_ending_in_s_takes_its_possessive_and_an_abbreviation_keeps_its_full_stop():
+    pattern = compile_phrasing("{investor}'s ...plan to buy {stake} of {target}", KINDS)
+    text = "Regulators approved Delta Air Lines' plan to buy almost half of Virgin Atlantic."
+    assert [spans(f, text) for f in marked(text, "Delta Air Lines", "Virgin Atlantic", values=("almost half",)).matches(pattern)] == [
+        {"investor": ["Delta Air Lines"], "stake": ["almost half"], "target": ["Virgin Atlantic"]}]
+    pattern = compile_phrasing("{parties} and {parties} ...jointly invest", KINDS)
+    text = "Toyota and Sony Corp. later said they would jointly invest in it."
+    they = Item(text.index("they"), text.index("they") + 4)
+    assert [spans(f, text) for f in Marked.of(text, 0, len(text), [Item(0, 6), Item(11, 20)], [], [they]).matches(pattern)] == [
+        {"parties": ["Toyota", "Sony Corp"]}]
+
+
+def test_a_few_words_may_be_numbers_and_words_tied_to_a_name_by_a_hyphen():
+    pattern = compile_phrasing("{investor} signed ...deal with {target}", KINDS)
+    text = "Manchester United signed a 7-year sponsorship deal with General Motors Co."
+    assert [spans(f, text) for f in marked(text, "Manchester United", "General Motors Co").matches(pattern)] == [
+        {"investor": ["Manchester United"], "target": ["General Motors Co"]}]
+    pattern = compile_phrasing("{target}, the ...company backed by ...{investor}", KINDS)
+    text = "Flipkart, the India-based e-commerce company backed by internet holding company Naspers, raised money."
+    for names in (("Flipkart", "Naspers"), ("Flipkart", "India", "Naspers")):  # the model may or may not tag "India"
+        assert [spans(f, text) for f in marked(text, *names).matches(pattern)] == [{"target": ["Flipkart"], "investor": ["Naspers"]}]

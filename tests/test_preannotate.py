@@ -590,3 +590,10 @@ def test_funding_rounds_name_each_investor(tmp_path):
     assert {("Naspers", "Flipkart"), ("Tiger Global Management", "Flipkart"), ("Tiger Global", "Flipkart"),
             ("DST Global", "Flipkart"), ("GIC", "Flipkart"), ("Morgan Stanley", "Flipkart")} <= set(rounds)
     assert rounds[("DST Global", "Flipkart")][0]["value"]["value"] == 7e8  # not the $2.95bn raised altogether
+
+
+def test_an_owner_described_before_its_name_owns_its_target(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "TikTok fined\n\n"
+        "TikTok, which is owned by the Chinese company ByteDance, was told to fix its data processing.")
+    owned = {(c["slots"]["investor"][0]["text"], c["slots"]["target"][0]["text"]) for c in found if c["type"] == "investment"}
+    assert ("ByteDance", "TikTok") in owned
