@@ -186,6 +186,14 @@ def test_an_indian_company_fiscal_year_ends_in_march():
     assert [v.value["value"] for v in found if v.kind == "period"] == ["2025-Q3"]
     found = ENGLISH.find("Profit rose 12.8% to $7 billion in Q2 FY26")
     assert [v.value["value"] for v in found if v.kind == "period"] == ["FY2026-Q2"]  # elsewhere the calendar is the company's
+    # a quarter said without its year is the company's own where its year is known, never marked as such
+    found = ENGLISH.find("Airtel's profit was Rs 763 crore in the second quarter", date(2020, 10, 28))
+    assert [v.value for v in found if v.kind == "period"] == [
+        {"kind": "period", "text": "the second quarter", "value": "2020-Q3", "start": "2020-07-01", "end": "2020-09-30"}]
+    found = ENGLISH.find("Fares rose in the third quarter. Profit for the year to March 2014 will rise.", date(2013, 1, 28))
+    assert [v.value["value"] for v in found if v.kind == "period"] == ["2012-Q4", "2013-04/2014-03"]
+    found = ENGLISH.find("Profit was $5 billion in the second quarter", date(2020, 7, 28))
+    assert [v.value["value"] for v in found if v.kind == "period"] == ["2020-Q2"]
     assert only("the first six months of this year", published=date(2019, 10, 28))["value"] == "2019-H1"
     assert only("the first nine months of the year")["qualifier"] == "unresolved"
 

@@ -313,7 +313,7 @@ class LanguageValues:
             n = self.ordinals.get(m.group("word").lower()) if m.group("word") else int(m.group("n"))
             add(m.start(), m.end(), "ordinal", {"value": n})
         found.sort(key=lambda v: v.start)
-        return _on_the_fiscal_calendar(found, self.fiscal_year_ends)
+        return _on_the_fiscal_calendar(found, self.fiscal_year_ends, published)
 
     def _money_ranges(self, text: str, money: list) -> list:
         """"315 million pounds to 320 million pounds": one amount from the first bound, the second
@@ -389,7 +389,8 @@ class LanguageValues:
                     return None  # a company's fiscal quarter without its year: the calendar cannot say which
                 if published is None:
                     return {"value": None, "qualifier": "unresolved"}
-                year = _nearest_year(published, months * n)
+                label = f"{_nearest_year(published, months * n)}-{'Q' if shape == 'quarter' else 'H'}{n}"
+                return {**_span(label, *_period_dates(label)), "unyeared": n}  # the company's own, where its year is known
             label = f"{year}-{'Q' if shape == 'quarter' else 'H'}{n}"
             return _span(label, date(year, months * (n - 1) + 1, 1), _month_end(year, months * n))
         if shape == "month":
@@ -532,19 +533,34 @@ class LanguageValues:
         return _span(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
 
 
-def _on_the_fiscal_calendar(found: list[ValueMention], year_ends: dict[str, int]) -> list[ValueMention]:
+def _on_the_fiscal_calendar(found: list[ValueMention], year_ends: dict[str, int], published: date | None) -> list[ValueMention]:
     """The company's fiscal years and quarters as months, where the article says when its year ends
     (after "the year to last August", "fiscal 2010/11" is September 2010 to August 2011), or where
-    the country its money is in keeps one fiscal year (India's ends in March: "Q2 FY26" is 2025-Q3)."""
+    the country its money is in keeps one fiscal year (India's ends in March: "Q2 FY26" is 2025-Q3,
+    and "the second quarter" without a year is the company's too)."""
     year_end = next((int(v.value["end"][5:7]) for v in found if v.kind == "period" and "/" in str(v.value.get("value"))
                      and _months_between(v.value["start"], v.value["end"]) == 12), None)
     currencies = Counter(v.value.get("currency") for v in found if v.kind == "money")
     if year_end is None and currencies:
         year_end = year_ends.get(currencies.most_common(1)[0][0])
-    if year_end is None or year_end == 12:
-        return found
-    return [ValueMention(v.start, v.end, v.kind, {"kind": v.kind, "text": v.value["text"], **_fiscal_months(v.value["value"], year_end)})
-            if v.kind == "period" and FISCAL.fullmatch(str(v.value.get("value"))) else v for v in found]
+    kept = []
+    for v in found:
+        value = {k: x for k, x in v.value.items() if k != "unyeared"}
+        if year_end is not None and year_end != 12 and v.kind == "period":
+            if FISCAL.fullmatch(str(value.get("value"))):
+                value = {"kind": v.kind, "text": value["text"], **_fiscal_months(value["value"], year_end)}
+            elif v.value.get("unyeared") and published is not None and "Q" in value["value"]:
+                value = {"kind": v.kind, "text": value["text"], **_fiscal_quarter(v.value["unyeared"], year_end, published)}
+        kept.append(ValueMention(v.start, v.end, v.kind, value) if value != v.value else v)
+    return kept
+
+
+def _fiscal_quarter(n: int, year_end: int, published: date) -> dict:
+    """The company's nth quarter nearest the article's date, for a year ending in that month."""
+    last_month = (year_end + 3 * n - 1) % 12 + 1
+    year = _nearest_year(published, last_month)
+    return _span(f"{year}-Q{(last_month + 2) // 3}", date(year, last_month - 2, 1), _month_end(year, last_month)) if last_month % 3 == 0 \
+        else _span(f"{year}-{last_month:02d}", date(year, last_month, 1), _month_end(year, last_month))
 
 
 FISCAL = re.compile(r"FY(?P<year>\d{4})(?:-Q(?P<q>[1-4]))?")
@@ -571,6 +587,12 @@ def _nearest_year(published: date, last_month: int) -> int:
     """The year whose end of that month is nearest the article's date, before or after it: "the
     fourth quarter" in an article of January 2013 is 2012's."""
     return min((published.year - 1, published.year, published.year + 1), key=lambda y: abs((_month_end(y, last_month) - published).days))
+
+
+def _period_dates(label: str) -> tuple[date, date]:
+    """The first and last day of "2019-Q3" or "2019-H1"."""
+    year, months, n = int(label[:4]), 3 if label[5] == "Q" else 6, int(label[6])
+    return date(year, months * (n - 1) + 1, 1), _month_end(year, months * n)
 
 
 def _span(value: str, start: date, end: date) -> dict:
