@@ -597,3 +597,15 @@ def test_an_owner_described_before_its_name_owns_its_target(tmp_path):
         "TikTok, which is owned by the Chinese company ByteDance, was told to fix its data processing.")
     owned = {(c["slots"]["investor"][0]["text"], c["slots"]["target"][0]["text"]) for c in found if c["type"] == "investment"}
     assert ("ByteDance", "TikTok") in owned
+
+
+def test_a_figure_without_its_market_takes_the_place_the_article_is_about(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Smartphone shipments in India\n\n"
+        "Smartphone shipments in India grew in the second quarter of 2019, IDC said. Xiaomi led India's market. "
+        "Samsung shipped 7.8 million units in the second quarter of 2019.")
+    shipped = [c for c in found if c["type"] == "shipments" and c["slots"]["subject"][0]["text"] == "Samsung"]
+    assert [c["slots"]["market"][0]["text"] for c in shipped] == ["India"]
+    (tmp_path / "two").mkdir()
+    _, found, _ = preannotated_article(tmp_path / "two", "Phones in India and China\n\n"
+        "Phones sold well in India and in China in 2019. Samsung shipped 7.8 million units in the second quarter of 2019.")
+    assert [c["slots"].get("market") for c in found if c["type"] == "shipments"] == [None]  # no place named most

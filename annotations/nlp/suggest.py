@@ -17,8 +17,9 @@ news agency, a research firm) are sources, never subjects; business terms a mode
 A claim type's set phrasings (claims.yaml, annotations/phrasings.py) say who is who where the
 order of words does ("Facebook-owned Instagram"); what a phrasing says, no trigger-based suggestion
 says otherwise. A period not stated in the sentence is the one the article has said most so far
-(the first its body says counting twice). The remaining slots take the nearest entity or value of
-an allowed label or kind. A suggestion is made only when every
+(the first its body says counting twice); a figure's market not stated is the place the article
+has named most so far, where one has been named twice and more than any other. The remaining slots
+take the nearest entity or value of an allowed label or kind. A suggestion is made only when every
 required slot is filled. The words are in schemas/cues.yaml; nothing here names a claim type or a
 word, so a claim type added to the YAML gets suggestions the same way. Without a parser (Dutch
 today) the rules fall back to the order of words in the sentence.
@@ -279,6 +280,9 @@ def _tree_steps(a: Token, b: Token) -> int:
     return FAR
 
 
+PLACE_LABELS = ("GPE", "LOC")
+
+
 def _values_differ(a: Suggestion, b: Suggestion, claim_type: ClaimType, published: str | None) -> bool:
     """Whether two suggestions state different values in a slot both fill (an amount, a period), or
     different dates: to the month where both say one; a date not said is the article's own, and
@@ -393,6 +397,16 @@ class Context:
     said: dict[str, ValueMention] = field(default_factory=dict)
     times_said: Counter = field(default_factory=Counter)
     topic: Mention | None = None
+    places: Counter = field(default_factory=Counter)  # places named so far, by identity
+    place: dict[str, Mention] = field(default_factory=dict)
+
+    @property
+    def market(self) -> Mention | None:
+        """The place the article has named most so far, if named at least twice and more than any other."""
+        ranked = self.places.most_common(2)
+        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return self.place[ranked[0][0]]
 
 
 class Suggester:
@@ -447,6 +461,10 @@ class Suggester:
                     same.append(suggestion)
                 elif (len(known.slots), known.confidence) < (len(suggestion.slots), suggestion.confidence):
                     same[same.index(known)] = suggestion
+            for m in sentence.mentions:
+                if m.label in PLACE_LABELS:
+                    context.places[m.identity] += 1
+                    context.place.setdefault(m.identity, m)
             actors = [m for m in sentence.mentions if m.label in self.actor_labels and m.identity not in sources]
             if actors:
                 context.subjects = actors
@@ -609,6 +627,11 @@ class Suggester:
                 confidence *= {"parse": 1.0, "near": 0.85, "carried": 0.7, "topic": 0.6}.get(how, 1.0) if slot.required else 1.0
                 if slot.required and not basis:
                     basis = f"{'number' if anchor else 'trigger'}/{how}"
+                market = context.market
+                if (not chosen and not slot.required and market is not None and slot.accepts_label(market.label)
+                        and claim_type.anchor_slot is not None
+                        and not any(v.get("text") == market.text for vs in slots.values() for v in vs)):
+                    chosen = [market]  # a figure's market not said again: the one the article is about
                 if chosen:
                     slots[slot.name] = [entity_slot(m) for m in chosen]
                     used_mentions.update((m.start, m.end) for m in chosen)
