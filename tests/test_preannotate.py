@@ -609,3 +609,14 @@ def test_a_figure_without_its_market_takes_the_place_the_article_is_about(tmp_pa
     _, found, _ = preannotated_article(tmp_path / "two", "Phones in India and China\n\n"
         "Phones sold well in India and in China in 2019. Samsung shipped 7.8 million units in the second quarter of 2019.")
     assert [c["slots"].get("market") for c in found if c["type"] == "shipments"] == [None]  # no place named most
+
+
+def test_a_name_after_launched_is_a_product_and_a_place_is_none(tmp_path):
+    doc, found, spans = preannotated_article(tmp_path, "Samsung profit\n\n"
+        "Samsung Electronics launched the Galaxy Note 9 in August. The Burbank entertainment giant launched Disney+ "
+        "last week. It launched in India. Manchester United launched an IPO on Monday.")
+    labels = {doc.text[s["start"]:s["end"]]: s["label"] for s in spans}
+    assert labels["Galaxy Note 9"] == "PRODUCT" and labels["Disney+"] == "PRODUCT" and labels.get("IPO") != "PRODUCT"
+    launches = {(c["slots"]["company"][0]["text"], c["slots"]["product"][0]["text"]) for c in found if c["type"] == "product_launch"}
+    assert ("Samsung Electronics", "Galaxy Note 9") in launches
+    assert not any(product in ("India", "IPO") for _, product in launches)

@@ -80,7 +80,7 @@ class Preannotator:
         spans = [s for s in spans if s["kb_id"] or amounts.free(s["start"], s["end"]) or not _value_overlaps(s, values)]
         titles = self.titles(lang)
         spans = titled_people(doc, completed_names(doc, spans, titles), titles)
-        spans = consistent_names(text, short_forms(text, relabelled(text, spans, cues, titles), cues))
+        spans = consistent_names(text, short_forms(text, launched_products(text, relabelled(text, spans, cues, titles), cues), cues))
         mentions = [Mention(s["start"], s["end"], text[s["start"]:s["end"]], s["label"], s["kb_id"], self.kb.canonical(s["kb_id"]),
                             s.pop("is_subject")) for s in spans if s["label"] not in VALUE_LABEL_KINDS]
         for s in spans:
@@ -241,6 +241,27 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
               and not cues.person_cue.search(before)):
             span["label"] = "ORG"  # "Telenor": one capitalised word nobody in the article has as a surname
     return spans
+
+
+def launched_products(text: str, spans: list[dict], cues: Cues) -> list[dict]:
+    """A name right after "launched" or "the launch of" is a product ("Samsung launched the Galaxy
+    Note 9", "the launch of Disney+", "a new version of its Alto"), though the model tagged it an
+    organisation or a person or missed it; places, dates, amounts and the knowledge base's names stay."""
+    added, dropped = [], set()
+    for m in cues.launched.finditer(text):
+        start, end = m.span("name")
+        if m.group("name") in cues.not_names:
+            continue
+        inside = [s for s in spans if start <= s["start"] and s["end"] <= end and s["label"] in VALUE_LABEL_KINDS]  # the "9" of "Note 9"
+        at = [s for s in spans if s["start"] < end and start < s["end"] and s not in inside]
+        if not at:
+            dropped.update(id(s) for s in inside)
+            added.append({"start": start, "end": end, "label": "PRODUCT", "kb_id": None, "origin": Origin.RULES,
+                          "is_subject": False, "sure": True})
+        for span in at:
+            if span["start"] >= start and not span["kb_id"] and span["label"] in ("ORG", "PERSON"):
+                span["label"], span["sure"] = "PRODUCT", True
+    return sorted([s for s in spans if id(s) not in dropped] + added, key=lambda s: (s["start"], s["end"]))
 
 
 def _ticker(ent, text: str) -> bool:

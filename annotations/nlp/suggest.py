@@ -129,6 +129,7 @@ class Cues:
     title_lead: tuple[str, ...]  # words between a name and its title: "Tim Cook, the former chief executive"
     decrease: frozenset[str]  # words of a fall: a signed figure near one is negative
     joined: re.Pattern  # what stands between two trigger words said as one: "chairman, CEO and president"
+    launched: re.Pattern  # a name after these is a product: "launched the Galaxy Note 9", "the launch of Disney+"
 
 
 def _ending(words) -> re.Pattern:
@@ -143,7 +144,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
     data = load_yaml(text, source)
     required = ("source_cues", "source_after", "reporters", "not_names", "reporting_verbs", "price_words", "passive_markers", "agent_markers", "anaphora",
                 "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps",
-                "org_heads", "title_lead", "decrease", "joiners", "legal_forms")
+                "org_heads", "title_lead", "decrease", "joiners", "legal_forms", "product_before")
     languages, problems = {}, []
     for lang, spec in (data.get("languages") or {}).items():
         missing = [key for key in required if key not in (spec or {})]
@@ -173,6 +174,8 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
             title_lead=tuple(words["title_lead"]),
             decrease=frozenset(w.lower() for w in words["decrease"]),
             joined=re.compile(rf"\s*(?:{phrase_alternation(words['joiners'])}\s*)+", re.IGNORECASE),
+            launched=re.compile(rf"(?:{phrase_alternation(words['product_before'])})\s+(?:(?:the|a|an|its|their|new|latest|first|version|of)\s+)*"
+                                r"(?P<name>[A-Z][\w.+-]*\+?(?:[ \t]+(?:[A-Z][\w.+-]*\+?|\d[\w+]*))*)(?!\w|'s|’s)"),
         )
     if "en" not in languages and not problems:
         problems.append(f"{source}, line 1: an 'en' block is required (it is the fallback for other languages)")
@@ -579,7 +582,8 @@ class Suggester:
                         # a company or product the model labelled otherwise ("Facebook" the product as an
                         # investor) takes the slot's label; a nationality or a place ("Spanish-owned") fills nothing
                         if (None in items or any(self._reports(sentence.text, sentence.start, m) for m in items)
-                                or not all(slot.accepts_label(m.label) or m.label in self.actor_labels for m in items)):
+                                or not all(slot.accepts_label(m.label) or (m.label in self.actor_labels and m.label not in PLACE_LABELS)
+                                           for m in items)):
                             break
                         given[name] = [{**entity_slot(m), "label": m.label if slot.accepts_label(m.label) else slot.labels[0]}
                                        for m in items]
