@@ -92,7 +92,8 @@ class LanguageValues:
         self.number_words = {str(k).lower(): float(v) for k, v in (spec.get("number_words") or {}).items()}
         self.scale_only_words = {str(k).lower(): float(v) for k, v in (spec.get("scale_only_words") or {}).items()}
         words = phrase_alternation([*self.number_words, *self.scale_only_words])
-        number = rf"\d{{1,3}}(?:{thou}\d{{3}})+(?:{dec}\d+)?|\d+(?:{dec}\d+)?|{words}"
+        # "1,28,953": Indian digit groups (lakh and crore) before the usual thousands
+        number = rf"\d{{1,2}}(?:{thou}\d{{2}})+{thou}\d{{3}}(?:{dec}\d+)?|\d{{1,3}}(?:{thou}\d{{3}})+(?:{dec}\d+)?|\d+(?:{dec}\d+)?|{words}"
         self.scales = {str(k).lower(): float(v) for k, v in spec["scales"].items()}
         long_scales = [s for s in self.scales if len(s) > 1]
         short_scales = [s for s in self.scales if len(s) == 1]
