@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--gold", metavar="FACTS.jsonl", help="a facts file instead of the workspace's gold claims")
     ev.add_argument("--corpus", metavar="FOLDER", help="a gold corpus (articles/, gold*.jsonl, published.json), "
                     "pre-annotated in a workspace of its own: the workspace named by --db is not touched")
+    ev.add_argument("--part", action="append", metavar="NAME", help="with --corpus: only this part (its gold_NAME.jsonl and the "
+                    "articles its facts are about); may be given more than once")
     ev.add_argument("--calibrate", metavar="CALIBRATION.yaml", help="with --corpus (a development part, never a test part): "
                     "measure each kind of suggestion's precision there and write it as the confidences to use")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -356,7 +358,7 @@ def cmd_evaluate(args) -> int:
         if not args.corpus:
             print("--calibrate needs --corpus FOLDER (a development part)", file=sys.stderr)
             return 2
-        judged, gold_count = judged_suggestions(Path(args.corpus), args.db)
+        judged, gold_count = judged_suggestions(Path(args.corpus), args.db, args.part)
         calibration = fit(judged, gold_count)
         write_calibration(Path(args.calibrate), calibration, f"{args.corpus}, {gold_count} gold facts, {len(judged)} suggestions")
         print(f"wrote {args.calibrate}: {len(calibration.precision)} claim types, nothing suggested below {calibration.min_confidence}")
@@ -367,7 +369,7 @@ def cmd_evaluate(args) -> int:
 
         llm = _llm_settings(args) if args.llm or args.llm_model else None
         with tempfile.TemporaryDirectory() as folder:
-            corpus = load_corpus(Path(args.corpus), Path(folder) / "corpus.db")
+            corpus = load_corpus(Path(args.corpus), Path(folder) / "corpus.db", parts=args.part)
             with open_workspace(load_settings(corpus.db_path)) as store:
                 if llm is not None:
                     _ask_llm(store, llm, argparse.Namespace(db=corpus.db_path, force=False, include_done=True, json=args.json))

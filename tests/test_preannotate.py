@@ -620,3 +620,20 @@ def test_a_name_after_launched_is_a_product_and_a_place_is_none(tmp_path):
     launches = {(c["slots"]["company"][0]["text"], c["slots"]["product"][0]["text"]) for c in found if c["type"] == "product_launch"}
     assert ("Samsung Electronics", "Galaxy Note 9") in launches
     assert not any(product in ("India", "IPO") for _, product in launches)
+
+
+def test_evaluate_scores_one_part_of_a_corpus(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    (corpus / "articles").mkdir(parents=True)
+    articles = {"a01": "Xiaomi leads\n\nXiaomi held a 28.7% share of India's smartphone market in the second quarter of 2019.",
+                "b01": "Samsung results\n\nSamsung Electronics reported revenue of $50 billion in the second quarter of 2019."}
+    for name, text in articles.items():
+        (corpus / "articles" / f"{name}.txt").write_text(text, encoding="utf-8")
+    (corpus / "gold_a.jsonl").write_text(json.dumps({"doc": "a01", "type": "market_share", "slots": {"subject": "Xiaomi", "share": 28.7}}))
+    (corpus / "gold_b.jsonl").write_text(json.dumps({"doc": "b01", "type": "financial_result",
+                                                      "slots": {"subject": "Samsung Electronics", "amount": {"value": 5e10, "currency": "USD"}}}))
+    assert run_cli("evaluate", "--corpus", corpus, "--part", "a", "--json") == 0
+    overall = json.loads(capsys.readouterr().out)["claims"]["overall"]
+    assert (overall["tp"], overall["fn"], overall["fp"]) == (1, 0, 0)  # b01 is neither scored nor suggested on
+    assert run_cli("evaluate", "--corpus", corpus, "--part", "c") == 1
+    assert "no gold_c.jsonl for part 'c'" in capsys.readouterr().err
