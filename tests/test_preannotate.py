@@ -637,3 +637,14 @@ def test_evaluate_scores_one_part_of_a_corpus(tmp_path, capsys):
     assert (overall["tp"], overall["fn"], overall["fp"]) == (1, 0, 0)  # b01 is neither scored nor suggested on
     assert run_cli("evaluate", "--corpus", corpus, "--part", "c") == 1
     assert "no gold_c.jsonl for part 'c'" in capsys.readouterr().err
+
+
+def test_a_whole_market_figure_is_no_company_figure(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Global Smartphone Shipments Grow 1% in Q3 2019; Samsung Leads the Pack\n\n"
+        "The global smartphone market witnessed 1% growth in Q3 2019. Samsung shipped 79 million phones.")
+    assert [c for c in found if c["type"] == "growth"] == []
+    (tmp_path / "spotify").mkdir()
+    _, found, _ = preannotated_article(tmp_path / "spotify", "Spotify results\n\n"
+        "Spotify Technology reported its results on Tuesday. Total revenue rose by 10.1% to 4.19 billion euros.")
+    changes = {(c["slots"]["subject"][0]["text"], c["slots"]["change"][0]["value"]["value"]) for c in found if c["type"] == "growth"}
+    assert ("Spotify", 10.1) in changes  # "total revenue" is the company's

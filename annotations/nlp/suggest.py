@@ -130,6 +130,7 @@ class Cues:
     decrease: frozenset[str]  # words of a fall: a signed figure near one is negative
     joined: re.Pattern  # what stands between two trigger words said as one: "chairman, CEO and president"
     launched: re.Pattern  # a name after these is a product: "launched the Galaxy Note 9", "the launch of Disney+"
+    market_words: frozenset[str]  # a figure whose subject has one of these and no name is a whole market's
 
 
 def _ending(words) -> re.Pattern:
@@ -144,7 +145,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
     data = load_yaml(text, source)
     required = ("source_cues", "source_after", "reporters", "not_names", "reporting_verbs", "price_words", "passive_markers", "agent_markers", "anaphora",
                 "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps",
-                "org_heads", "title_lead", "decrease", "joiners", "legal_forms", "product_before")
+                "org_heads", "title_lead", "decrease", "joiners", "legal_forms", "product_before", "market_words")
     languages, problems = {}, []
     for lang, spec in (data.get("languages") or {}).items():
         missing = [key for key in required if key not in (spec or {})]
@@ -174,6 +175,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
             title_lead=tuple(words["title_lead"]),
             decrease=frozenset(w.lower() for w in words["decrease"]),
             joined=re.compile(rf"\s*(?:{phrase_alternation(words['joiners'])}\s*)+", re.IGNORECASE),
+            market_words=frozenset(w.lower() for w in words["market_words"]),
             launched=re.compile(rf"(?:{phrase_alternation(words['product_before'])})\s+(?:(?:the|a|an|its|their|new|latest|first|version|of)\s+)*"
                                 r"(?P<name>[A-Z][\w.+-]*\+?(?:[ \t]+(?:[A-Z][\w.+-]*\+?|\d[\w+]*))*)(?!\w|'s|’s)"),
         )
@@ -737,6 +739,8 @@ class Suggester:
                 return (after or before)[:1], "parse"
         if is_subject:
             governing = self._governing_subject(sentence, focus, trigger, pool, company=slot.accepts_label("ORG"))
+            if governing == "market":
+                return [], "market"
             if governing == "anaphor":
                 chosen, how = [], "anaphor"
             elif governing is not None:
@@ -798,6 +802,9 @@ class Suggester:
                           and not self.cues.place_after.match(sentence.text, m.end)]  # not "Stockholm-based"
                 if company and child.dep_ in ("nsubj", "nsubjpass", "poss") and self._points_back(child):
                     return "anaphor"  # "it", "its", "the Stockholm-based company": the one the article is about
+                if (company and child.dep_ in ("nsubj", "nsubjpass") and not any(lo <= m.start < hi for m in pool)
+                        and any(t.lower_ in self.cues.market_words for t in holder) and not any(t.pos_ == "PRON" for t in holder)):
+                    return "market"  # "Global smartphone shipments grew 1%": the market's figure, no company's
                 if inside and reported:  # "Gartner reckons that ...": the one who speaks, if no one else
                     speaker = speaker or min(inside, key=lambda m: abs(m.start - child.idx))
                     continue
