@@ -648,3 +648,12 @@ def test_a_whole_market_figure_is_no_company_figure(tmp_path):
         "Spotify Technology reported its results on Tuesday. Total revenue rose by 10.1% to 4.19 billion euros.")
     changes = {(c["slots"]["subject"][0]["text"], c["slots"]["change"][0]["value"]["value"]) for c in found if c["type"] == "growth"}
     assert ("Spotify", 10.1) in changes  # "total revenue" is the company's
+
+
+def test_a_context_that_says_company_sets_the_name_for_the_whole_article(tmp_path):
+    doc, found, spans = preannotated_article(tmp_path, "Alibaba invests extra US$1b in Lazada to expand in Southeast Asia\n\n"
+        "Alibaba said it was investing US$1 billion to increase its stake in Singapore-based e-commerce platform Lazada "
+        "to around 83 per cent. Peter Thiel could invest $150 million in Airbnb.")
+    assert {s["label"] for s in spans if doc.text[s["start"]:s["end"]] == "Lazada"} == {"ORG"}
+    invested = {(c["slots"]["investor"][0]["text"], c["slots"]["target"][0]["text"]) for c in found if c["type"] == "investment"}
+    assert {("Alibaba", "Lazada"), ("Peter Thiel", "Airbnb")} <= invested and ("Lazada", "Alibaba") not in invested

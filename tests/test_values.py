@@ -39,7 +39,7 @@ def test_currency_prefixes_suffixes_and_abbreviated_scales():
     assert (only("CNY18.4 billion")["currency"], only("Rs22 crore")["value"]) == ("CNY", 2.2e8)
     assert [v.kind for v in ENGLISH.find("Mrs 5 votes")] == ["count"]
     # Indian digit groups: lakh and crore
-    assert (only("1,28,953 units")["value"], only("Rs 1,23,456 crore")["value"]) == (128953, 1.23456e12)
+    assert (only("1,28,953 units")["value"], only("Rs 1,23,456 crore")["value"], only("Rs 500cr")["value"]) == (128953, 1.23456e12, 5e9)
     assert only("1,234,567 users")["value"] == 1234567
 
 

@@ -234,9 +234,9 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
             span["label"], span["sure"] = "ORG", True
         elif cues.place_after.match(after):
             span["label"], span["sure"] = "GPE", True
-        elif span["label"] not in ("ORG", "NORP") and (TICKER.match(after) or cues.org_before.search(before) or cues.org_after.match(after)
-                                                    or titles.employer.search(before) or titles.employs.match(after)):
-            span["label"], span["sure"] = "ORG", True
+        elif span["label"] != "NORP" and (TICKER.match(after) or cues.org_before.search(before) or cues.org_after.match(after)
+                                          or titles.employer.search(before) or titles.employs.match(after)):
+            span["label"], span["sure"] = "ORG", True  # sure even where the model agreed: it sets the name's label
         elif (span["label"] == "PERSON" and " " not in name.strip() and name not in surnames and lone[name] > 1
               and not cues.person_cue.search(before)):
             span["label"] = "ORG"  # "Telenor": one capitalised word nobody in the article has as a surname

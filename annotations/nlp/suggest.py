@@ -288,6 +288,12 @@ def _tree_steps(a: Token, b: Token) -> int:
 PLACE_LABELS = ("GPE", "LOC")
 
 
+def _fuller(suggestion: Suggestion) -> tuple:
+    """Of two statements of one fact, the one to keep: a set phrasing's over a trigger's, then the one
+    filling more slots, then the surer."""
+    return suggestion.basis == "phrasing", len(suggestion.slots), suggestion.confidence
+
+
 def _values_differ(a: Suggestion, b: Suggestion, claim_type: ClaimType, published: str | None) -> bool:
     """Whether two suggestions state different values in a slot both fill (an amount, a period), or
     different dates: to the month where both say one; a date not said is the article's own, and
@@ -464,7 +470,7 @@ class Suggester:
                 known = next((k for k in same if not _values_differ(k, suggestion, claim_type, published)), None)
                 if known is None:
                     same.append(suggestion)
-                elif (len(known.slots), known.confidence) < (len(suggestion.slots), suggestion.confidence):
+                elif _fuller(known) < _fuller(suggestion):
                     same[same.index(known)] = suggestion
             for m in sentence.mentions:
                 if m.label in PLACE_LABELS:
