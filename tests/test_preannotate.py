@@ -657,3 +657,16 @@ def test_a_context_that_says_company_sets_the_name_for_the_whole_article(tmp_pat
     assert {s["label"] for s in spans if doc.text[s["start"]:s["end"]] == "Lazada"} == {"ORG"}
     invested = {(c["slots"]["investor"][0]["text"], c["slots"]["target"][0]["text"]) for c in found if c["type"] == "investment"}
     assert {("Alibaba", "Lazada"), ("Peter Thiel", "Airbnb")} <= invested and ("Lazada", "Alibaba") not in invested
+
+
+def test_each_figure_in_brackets_or_with_a_name_is_that_names(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Canalys data\n\n"
+        "Vivo rounded out the top five in Q3 with 31.8 million units shipped, followed by Oppo (31.1 million); "
+        "Realme (15.1 million) and Lenovo (10.2 million). Airtel is the largest mobile service provider with 282.2 million "
+        "subscribers and 23.84 per cent market share, followed by Vodafone (207.37 million, 17.53 per cent), and "
+        "Reliance Jio with 138.62 million and 11.72 per cent market share.")
+    said = {(c["type"], c["slots"]["subject"][0]["text"], c["slots"][name][0]["value"]["value"])
+            for c in found for name in ("units", "share", "count") if name in c["slots"]}
+    assert {("shipments", "Oppo", 31.1e6), ("shipments", "Realme", 15.1e6), ("shipments", "Lenovo", 10.2e6),
+            ("market_share", "Vodafone", 17.53), ("user_metric", "Vodafone", 207.37e6),
+            ("market_share", "Reliance Jio", 11.72), ("user_metric", "Reliance Jio", 138.62e6)} <= said

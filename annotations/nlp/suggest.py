@@ -131,6 +131,7 @@ class Cues:
     joined: re.Pattern  # what stands between two trigger words said as one: "chairman, CEO and president"
     launched: re.Pattern  # a name after these is a product: "launched the Galaxy Note 9", "the launch of Disney+"
     market_words: frozenset[str]  # a figure whose subject has one of these and no name is a whole market's
+    figure_with: re.Pattern  # "Reliance Jio with 138.62 million": the words joining a name to its figure
 
 
 def _ending(words) -> re.Pattern:
@@ -145,7 +146,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
     data = load_yaml(text, source)
     required = ("source_cues", "source_after", "reporters", "not_names", "reporting_verbs", "price_words", "passive_markers", "agent_markers", "anaphora",
                 "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps",
-                "org_heads", "title_lead", "decrease", "joiners", "legal_forms", "product_before", "market_words")
+                "org_heads", "title_lead", "decrease", "joiners", "legal_forms", "product_before", "market_words", "figure_with")
     languages, problems = {}, []
     for lang, spec in (data.get("languages") or {}).items():
         missing = [key for key in required if key not in (spec or {})]
@@ -176,6 +177,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
             decrease=frozenset(w.lower() for w in words["decrease"]),
             joined=re.compile(rf"\s*(?:{phrase_alternation(words['joiners'])}\s*)+", re.IGNORECASE),
             market_words=frozenset(w.lower() for w in words["market_words"]),
+            figure_with=re.compile(rf"\s+(?:{phrase_alternation(words['figure_with'])})\s+(?:[^,;()]{{1,30}}?\s+(?:and|,)\s+)?", re.IGNORECASE),
             launched=re.compile(rf"(?:{phrase_alternation(words['product_before'])})\s+(?:(?:the|a|an|its|their|new|latest|first|version|of)\s+)*"
                                 r"(?P<name>[A-Z][\w.+-]*\+?(?:[ \t]+(?:[A-Z][\w.+-]*\+?|\d[\w+]*))*)(?!\w|'s|’s)"),
         )
@@ -286,6 +288,7 @@ def _tree_steps(a: Token, b: Token) -> int:
 
 
 PLACE_LABELS = ("GPE", "LOC")
+BRACKETED = re.compile(r"\s*\(\s*(?:[^(),;]{1,30},\s*)?")  # "Vodafone (207.37 million, " before "17.53 per cent"
 
 
 def _fuller(suggestion: Suggestion) -> tuple:
@@ -743,6 +746,10 @@ class Suggester:
             before = [m for m in pool if 0 <= trigger[0] - m.end <= 6 and "," in text[m.end:trigger[0]]]
             if after or before:
                 return (after or before)[:1], "parse"
+        if is_subject and not anchor_is_trigger:
+            beside = self._named_with(sentence, focus, pool)
+            if beside is not None:
+                return [beside], "parse"
         if is_subject:
             governing = self._governing_subject(sentence, focus, trigger, pool, company=slot.accepts_label("ORG"))
             if governing == "market":
@@ -782,6 +789,20 @@ class Suggester:
             if context.topic is not None and slot.accepts_label(context.topic.label) and (context.topic.start, context.topic.end) not in used:
                 return [context.topic], "topic"
         return chosen, how
+
+    def _named_with(self, sentence: Sentence, focus, pool: list[Mention]) -> Mention | None:
+        """The name a figure is bracketed with or given "with" ("followed by Oppo (31.1 million); Realme
+        (15.1 million)", "Vodafone (207.37 million, 17.53 per cent)", "Reliance Jio with 138.62 million
+        and 11.72 per cent market share"): each figure is its own name's, whatever the parse joins."""
+        text = sentence.text
+        for m in sorted((m for m in pool if m.end <= focus[0]), key=lambda m: -m.end):
+            between = text[m.end:focus[0]]
+            if any(m.end <= other.start < focus[0] for other in sentence.mentions):
+                return None
+            if BRACKETED.fullmatch(between) or self.cues.figure_with.fullmatch(between):
+                return m
+            return None
+        return None
 
     def _governing_subject(self, sentence: Sentence, focus, trigger, pool: list[Mention], company: bool = True):
         """The name that the words governing the number (or trigger) are said of: the subject, agent
