@@ -670,3 +670,10 @@ def test_each_figure_in_brackets_or_with_a_name_is_that_names(tmp_path):
     assert {("shipments", "Oppo", 31.1e6), ("shipments", "Realme", 15.1e6), ("shipments", "Lenovo", 10.2e6),
             ("market_share", "Vodafone", 17.53), ("user_metric", "Vodafone", 207.37e6),
             ("market_share", "Reliance Jio", 11.72), ("user_metric", "Reliance Jio", 138.62e6)} <= said
+
+
+def test_shares_given_to_a_company_or_said_of_the_market(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "IDC wearables\n\n"
+        "Apple led. The company shipped 29.5 million devices in the quarter, an increase of 195% and giving it a 35% market share.")
+    assert {(c["slots"]["subject"][0]["text"], c["slots"]["share"][0]["value"]["value"]) for c in found if c["type"] == "market_share"} \
+        == {("Apple", 35.0)}

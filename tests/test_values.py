@@ -223,3 +223,9 @@ def test_curator_typed_values_are_normalised():
 def test_never_raises_and_offsets_point_at_the_text(text, lang):
     for mention in VALUES.for_language(lang).find(text, date(2020, 1, 1)):
         assert text[mention.start:mention.end] == mention.text
+
+
+def test_a_share_written_without_its_percent_sign_is_a_percentage():
+    assert only("helped it capture a 14.6 market share")["value"] == 14.6
+    assert [v.kind for v in ENGLISH.find("the 2019 market share")] == ["period"]
+    assert [v.kind for v in ENGLISH.find("150 market share")] == ["count"]

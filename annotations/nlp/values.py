@@ -142,7 +142,9 @@ class LanguageValues:
         ]
         self.minus_words = frozenset(w.lower() for w in spec.get("minus_words") or [])
         minus = phrase_alternation(self.minus_words) if self.minus_words else "(?!x)x"
-        self.percent = re.compile(rf"(?P<sign>[-+−]|{minus}\s+)?{num}\s?(?:{pct})", flags)
+        # "a 14.6 market share": a share written without its percent sign is in percent all the same
+        share = rf"|(?=\s+(?:{phrase_alternation(spec['share_words'])})(?![\w]))" if spec.get("share_words") else ""
+        self.percent = re.compile(rf"(?P<sign>[-+−]|{minus}\s+)?{num}(?:\s?(?P<pct>{pct}){share})", flags)
         # a number followed by a unit is no count ("2 hours", "12 MP", "5000 mAh")
         units = phrase_alternation(spec.get("units") or [])
         unit_stop = rf"(?!\s*(?:-?\s*{units}|[-.,]?\d))"
@@ -286,6 +288,8 @@ class LanguageValues:
                 end, value = converted[0], {**value, "converted": converted[1]}
             add(start, end, "money", value)
         for m in self.percent.finditer(text):
+            if not m.group("pct") and (YEAR.fullmatch(m.group("num")) or not 0 < (self.number(m.group("num")) or 0) <= 100):
+                continue  # "the 2019 market share": no share without its sign but a plain one
             for start, end, value in self._numbers(text, m, scaled=False):
                 if m.group("sign") and (m.group("sign").strip() in ("-", "−") or m.group("sign").strip().lower() in self.minus_words):
                     value["value"] = -value["value"]
