@@ -677,3 +677,11 @@ def test_shares_given_to_a_company_or_said_of_the_market(tmp_path):
         "Apple led. The company shipped 29.5 million devices in the quarter, an increase of 195% and giving it a 35% market share.")
     assert {(c["slots"]["subject"][0]["text"], c["slots"]["share"][0]["value"]["value"]) for c in found if c["type"] == "market_share"} \
         == {("Apple", 35.0)}
+
+
+def test_a_year_a_figure_is_compared_with_is_not_the_articles_period(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Alphabet results\n\n"
+        "Alphabet announced its Q4 2019 earnings, reporting revenues of $46.075 billion, a 17 percent increase over the "
+        "corresponding period in 2018. Operating income came in at $9.27 billion.")
+    income = [c for c in found if c["type"] == "financial_result" and c["slots"]["amount"][0]["value"]["value"] == 9.27e9]
+    assert [c["slots"]["period"][0]["value"]["value"] for c in income] == ["2019-Q4"]

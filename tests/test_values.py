@@ -229,3 +229,9 @@ def test_a_share_written_without_its_percent_sign_is_a_percentage():
     assert only("helped it capture a 14.6 market share")["value"] == 14.6
     assert [v.kind for v in ENGLISH.find("the 2019 market share")] == ["period"]
     assert [v.kind for v in ENGLISH.find("150 market share")] == ["count"]
+
+
+def test_a_period_compared_with_is_marked_and_a_stretch_is_not():
+    found = ENGLISH.find("revenue rose 17 percent over the corresponding period in 2018, and 36 percent from 2018")
+    assert [v.value.get("compared") for v in found if v.kind == "period"] == [True, True]
+    assert [v.value.get("compared") for v in ENGLISH.find("from 2018 to 2020") if v.kind == "period"] == [None, None]

@@ -483,7 +483,7 @@ class Suggester:
             if actors:
                 context.subjects = actors
             periods = [v for v in sentence.values if v.kind == "period" and v.value.get("value")
-                       and not v.value.get("comparison") and not v.value.get("since")]
+                       and not v.value.get("comparison") and not v.value.get("compared") and not v.value.get("since")]
             # the body's first period sets the article's time frame: it counts twice
             lead = start >= body and not context.said
             for period in periods:
@@ -886,7 +886,7 @@ class Suggester:
         # holds: "fined Qualcomm $207 million in 2014" is a fine of 2014); one before them all
         # ("In Q2 2019, shipments were 10.2m, a share of 28.7%") is everyone's
         pool = [v for v in sentence.values if v.kind in kinds and (v.start, v.end) not in used_values and v.value.get("value") is not None
-                and not v.value.get("since")
+                and not v.value.get("since") and not v.value.get("compared")  # "up 36% from 2018": not the claim's period
                 and not (v.start >= focus[1] and any(focus[1] <= start and end <= v.start for start, end in numbers))]
         if self.values.reached_marker.search(text, max(0, focus[0] - 12), focus[0]):
             # "rose 79.7% over a year earlier to $8.8 billion": the comparison is the change's, not the level's

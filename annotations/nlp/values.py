@@ -110,6 +110,9 @@ class LanguageValues:
         self.fiscal_after = re.compile(rf"[\s-]*{fiscal}", re.IGNORECASE)  # "Q2 FY26"
         self.reached_marker = re.compile(rf"{phrase_alternation(spec.get('reached_markers', []))}\s*$", re.IGNORECASE)
         self.since = re.compile(rf"{phrase_alternation(spec.get('since_words') or [])}\s+$", re.IGNORECASE)
+        # "up 36 percent from 2018", "over the corresponding period in 2018": the point compared with
+        self.compared_with = re.compile(rf"{phrase_alternation(spec['compared_with'])}\s+$", re.IGNORECASE) if spec.get("compared_with") else None
+        self.stretch_to = re.compile(rf"\s+{phrase_alternation(spec.get('until_words') or ['to'])}\s", re.IGNORECASE)
         self.level_marker = re.compile(rf"{phrase_alternation(spec.get('level_markers', []))}\s*$", re.IGNORECASE)
 
         self.month_counts = {str(k).lower(): int(v) for k, v in (spec.get("month_counts") or {}).items()}
@@ -299,6 +302,9 @@ class LanguageValues:
                 period = self._period(shape, m, published)
                 if period is not None and self.since.search(text, max(0, m.start() - 8), m.start()):
                     period = {**period, "since": True}  # "since 1984": where a stretch starts, not its period
+                elif (period is not None and shape != "day" and self.compared_with is not None
+                      and self.compared_with.search(text, max(0, m.start() - 40), m.start()) and not self.stretch_to.match(text, m.end())):
+                    period = {**period, "compared": True}  # the period of the figure compared with, not of the claim
                 if period is not None:  # "in September": the month, not the word before it
                     add(m.start("at") if m.groupdict().get("at") else m.start(), m.end(), "date" if shape == "day" else "period", period)
         for m in self.fraction.finditer(text):
