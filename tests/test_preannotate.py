@@ -685,3 +685,11 @@ def test_a_year_a_figure_is_compared_with_is_not_the_articles_period(tmp_path):
         "corresponding period in 2018. Operating income came in at $9.27 billion.")
     income = [c for c in found if c["type"] == "financial_result" and c["slots"]["amount"][0]["value"]["value"] == 9.27e9]
     assert [c["slots"]["period"][0]["value"]["value"] for c in income] == ["2019-Q4"]
+
+
+def test_its_of_a_word_far_from_the_figure_is_not_the_figures_owner(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Xiaomi leads India\n\n"
+        "With a 26 percent market share, Xiaomi continued its dominance in India. "
+        "Samsung continued its slide downwards with only a 20 percent marketshare, as its shipments fell 4 percent YoY.")
+    shares = {(c["slots"]["subject"][0]["text"], c["slots"]["share"][0]["value"]["value"]) for c in found if c["type"] == "market_share"}
+    assert ("Samsung", 20.0) in shares and ("Xiaomi", 20.0) not in shares

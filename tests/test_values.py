@@ -157,6 +157,8 @@ def test_a_year_before_a_number_is_no_range_and_a_stock_code_is_no_number():
     assert [(v.kind, v.text) for v in found] == [("percent", "8 percent"), ("period", "2010"), ("count", "7.528 million")]
     assert ENGLISH.find("minivehicle unit Daihatsu Motor Co ( 7262.T ) and Geely ( 0175.HK )") == []
     assert [v.text for v in ENGLISH.find("profit doubled")] == ["doubled"]
+    assert [(v.kind, v.value["value"]) for v in ENGLISH.find("registering a 6x growth")] == [("percent", 500.0)]
+    assert [v.kind for v in ENGLISH.find("a 6xl shirt")] == ["count"]
 
 
 def test_since_a_year_is_where_a_stretch_starts_not_a_period():

@@ -813,12 +813,12 @@ class Suggester:
         if start is None:
             return None
         speaker, came_from = None, start
-        for node in (start, *start.ancestors):
+        for step, node in enumerate((start, *start.ancestors)):
             reported = node.lemma_.lower() in self.cues.reporting_verbs and came_from.i != node.i and came_from.dep_ != "nsubj"
             came_from = node
             for child in node.children:
-                if child.dep_ not in SUBJECT_DEPS:
-                    continue
+                if child.dep_ not in SUBJECT_DEPS or (child.dep_ == "poss" and step > 2 and node.pos_ != "VERB"):
+                    continue  # "continued its slide ... with a 20 percent share": not the share's possessor
                 holder = child.subtree if child.dep_ != "agent" else (t for c in child.children for t in c.subtree)
                 holder = list(holder)
                 lo, hi = holder[0].idx, holder[-1].idx + len(holder[-1])

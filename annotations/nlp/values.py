@@ -153,9 +153,9 @@ class LanguageValues:
         unit_stop = rf"(?!\s*(?:-?\s*{units}|[-.,]?\d))"
         self.count = re.compile(rf"{num}{scale}{unit_stop}", flags)
         self.fraction = re.compile(rf"(?P<fraction>{phrase_alternation(self.fractions)})(?=\s+of\b)", flags)
-        fold = phrase_alternation(spec.get("fold") or [])
+        fold = rf"(?:{phrase_alternation(spec.get('fold') or [], boundary=False)})(?![\w])"  # "six-fold", "6x"
         self.multiple = re.compile(rf"(?:(?P<multiple>{phrase_alternation(self.multiples)})(?![-\w])"
-                                   rf"|(?P<times>{phrase_alternation(self.fold_words)})\s*-?\s*{fold})", flags)
+                                   rf"|(?<![\w.])(?P<times>{phrase_alternation(self.fold_words, boundary=False)})\s*-?\s*{fold})", flags)
         # "£600m ($1.1bn)": the amount in brackets is the same money converted, not a second value
         about = phrase_alternation([w for w, q in self.qualifier_of.items() if q == "approx"])
         # "NT$79.99 billion, or about $2.51 billion": the same, when the currencies differ
