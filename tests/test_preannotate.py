@@ -693,3 +693,11 @@ def test_its_of_a_word_far_from_the_figure_is_not_the_figures_owner(tmp_path):
         "Samsung continued its slide downwards with only a 20 percent marketshare, as its shipments fell 4 percent YoY.")
     shares = {(c["slots"]["subject"][0]["text"], c["slots"]["share"][0]["value"]["value"]) for c in found if c["type"] == "market_share"}
     assert ("Samsung", 20.0) in shares and ("Xiaomi", 20.0) not in shares
+
+
+def test_the_outlet_told_the_news_is_nobodys_employer(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Ryanair lifts forecast\n\n"
+        "Ryanair hiked its full-year profit forecast on Monday. \"We saw strong demand,\" Chief Operating Officer "
+        "Michael Cawley told Reuters.")
+    roles = {(c["slots"]["person"][0]["text"], c["slots"]["organization"][0]["text"]) for c in found if c["type"] == "role"}
+    assert roles == {("Michael Cawley", "Ryanair")}

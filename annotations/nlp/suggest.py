@@ -132,6 +132,7 @@ class Cues:
     launched: re.Pattern  # a name after these is a product: "launched the Galaxy Note 9", "the launch of Disney+"
     market_words: frozenset[str]  # a figure whose subject has one of these and no name is a whole market's
     figure_with: re.Pattern  # "Reliance Jio with 138.62 million": the words joining a name to its figure
+    listener: re.Pattern  # a name after these is told the news ("told Reuters"), no party to a claim
 
 
 def _ending(words) -> re.Pattern:
@@ -146,7 +147,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
     data = load_yaml(text, source)
     required = ("source_cues", "source_after", "reporters", "not_names", "reporting_verbs", "price_words", "passive_markers", "agent_markers", "anaphora",
                 "person_cues", "org_before", "org_after", "place_after", "per_unit", "employer_preps",
-                "org_heads", "title_lead", "decrease", "joiners", "legal_forms", "product_before", "market_words", "figure_with")
+                "org_heads", "title_lead", "decrease", "joiners", "legal_forms", "product_before", "market_words", "figure_with", "listener_before")
     languages, problems = {}, []
     for lang, spec in (data.get("languages") or {}).items():
         missing = [key for key in required if key not in (spec or {})]
@@ -177,6 +178,7 @@ def parse_cues(text: str, source: str) -> dict[str, Cues]:
             decrease=frozenset(w.lower() for w in words["decrease"]),
             joined=re.compile(rf"\s*(?:{phrase_alternation(words['joiners'])}\s*)+", re.IGNORECASE),
             market_words=frozenset(w.lower() for w in words["market_words"]),
+            listener=re.compile(rf"(?:{phrase_alternation(words['listener_before'])})\s+(?:the\s+|de\s+)?$", re.IGNORECASE),
             figure_with=re.compile(rf"\s+(?:{phrase_alternation(words['figure_with'])})\s+(?:[^,;()]{{1,30}}?\s+(?:and|,)\s+)?", re.IGNORECASE),
             launched=re.compile(rf"(?:{phrase_alternation(words['product_before'])})\s+(?:(?:the|a|an|its|their|new|latest|first|version|of)\s+)*"
                                 r"(?P<name>[A-Z][\w.+-]*\+?(?:[ \t]+(?:[A-Z][\w.+-]*\+?|\d[\w+]*))*)(?!\w|'s|’s)"),
@@ -729,7 +731,8 @@ class Suggester:
                     context: Context, sourced: bool = True) -> tuple[list[Mention], str]:
         text = sentence.text
         anchor_is_trigger = focus == trigger
-        pool = [m for m in mentions if slot.accepts_label(m.label) and (m.start, m.end) not in used]
+        pool = [m for m in mentions if slot.accepts_label(m.label) and (m.start, m.end) not in used
+                and not self.cues.listener.search(text, max(0, m.start - 30), m.start)]  # "told Reuters": who hears, not who acts
         if slot.reports:
             return [m for m in pool if self._reports(text, sentence.start, m)][:1], "source"
         if sourced:  # a claim with a source: the name reporting it is not what it is about
