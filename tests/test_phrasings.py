@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 import pytest
+import yaml
 
 from annotations.phrasings import Marked, compile_phrasing
+from tests.conftest import ROOT
 
 KINDS = {"investor": "entity", "target": "entity", "stake": "percent", "parties": "entity"}
 
@@ -126,3 +128,14 @@ def test_a_few_words_may_be_numbers_and_words_tied_to_a_name_by_a_hyphen():
     text = "Flipkart, the India-based e-commerce company backed by internet holding company Naspers, raised money."
     for names in (("Flipkart", "Naspers"), ("Flipkart", "India", "Naspers")):  # the model may or may not tag "India"
         assert [spans(f, text) for f in marked(text, *names).matches(pattern)] == [{"target": ["Flipkart"], "investor": ["Naspers"]}]
+
+
+def test_partners_of_a_joint_venture_named_with_their_owner_or_after_the_deal():
+    phrasings = yaml.safe_load((ROOT / "schemas/claims.yaml").read_text())["claim_types"]["partnership"]["phrasings"]["en"]
+    text = "The service, a joint venture between Coinstar Inc's Redbox and Verizon, grew."
+    names = marked(text, "Coinstar Inc", "Redbox", "Verizon")
+    found = [spans(f, text) for p in phrasings for f in names.matches(compile_phrasing(p, KINDS))]
+    assert {"parties": ["Redbox", "Verizon"]} in found
+    text = "Turns out the partnership Sony and Funimation forged was no one-off."
+    found = [spans(f, text) for p in phrasings for f in marked(text, "Sony", "Funimation").matches(compile_phrasing(p, KINDS))]
+    assert {"parties": ["Sony", "Funimation"]} in found
