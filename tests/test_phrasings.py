@@ -139,3 +139,13 @@ def test_partners_of_a_joint_venture_named_with_their_owner_or_after_the_deal():
     text = "Turns out the partnership Sony and Funimation forged was no one-off."
     found = [spans(f, text) for p in phrasings for f in marked(text, "Sony", "Funimation").matches(compile_phrasing(p, KINDS))]
     assert {"parties": ["Sony", "Funimation"]} in found
+
+
+def test_a_bid_for_a_described_rival_and_a_takeover_of_a_described_target():
+    phrasings = yaml.safe_load((ROOT / "schemas/claims.yaml").read_text())["claim_types"]["investment"]["phrasings"]["en"]
+    kinds = {**KINDS, "amount": "money"}
+    found = lambda text, *names: [spans(f, text) for p in phrasings for f in marked(text, *names).matches(compile_phrasing(p, kinds))]
+    text = "Ryanair is confident regulators would approve Ryanair's bid for Irish rival Aer Lingus by March."
+    assert {"investor": ["Ryanair's"], "target": ["Aer Lingus"]} in found(text, "Ryanair's", "Irish", "Aer Lingus")  # as the model tags it
+    text = "Moynihan joined when BoA took over his employer FleetBoston Financial in 2004."
+    assert {"investor": ["BoA"], "target": ["FleetBoston Financial"]} in found(text, "BoA", "FleetBoston Financial")
