@@ -701,3 +701,11 @@ def test_the_outlet_told_the_news_is_nobodys_employer(tmp_path):
         "Michael Cawley told Reuters.")
     roles = {(c["slots"]["person"][0]["text"], c["slots"]["organization"][0]["text"]) for c in found if c["type"] == "role"}
     assert roles == {("Michael Cawley", "Ryanair")}
+
+
+def test_a_titled_person_who_said_in_a_statement_stays_a_person(tmp_path):
+    doc, found, spans = preannotated_article(tmp_path, "Comcast deal approved\n\n"
+        "\"We have adopted strong and fair merger conditions,\" FCC Chairman Julius Genachowski said in a statement.")
+    assert {s["label"] for s in spans if doc.text[s["start"]:s["end"]] == "Julius Genachowski"} == {"PERSON"}
+    roles = {(c["slots"]["person"][0]["text"], c["slots"]["organization"][0]["text"]) for c in found if c["type"] == "role"}
+    assert ("Julius Genachowski", "FCC") in roles

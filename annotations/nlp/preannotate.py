@@ -228,8 +228,8 @@ def relabelled(text: str, spans: list[dict], cues: Cues, titles: Titles) -> list
         name = text[span["start"]:span["end"]]
         before, after = text[max(0, span["start"] - 40):span["start"]], text[span["end"]:span["end"] + 40]
         titled = titles.before.search(before) or titles.after.match(after)
-        if span["label"] != "PERSON" and NAME.fullmatch(name) and (cues.person_cue.search(before) or titled):
-            span["label"], span["sure"] = "PERSON", True
+        if NAME.fullmatch(name) and (cues.person_cue.search(before) or titled):
+            span["label"], span["sure"] = "PERSON", True  # sure even where the model agreed: "said in a statement" is no company
         elif span["label"] != "ORG" and len(name.split()) > 1 and name.split()[-1] in cues.org_heads:
             span["label"], span["sure"] = "ORG", True
         elif cues.place_after.match(after):
