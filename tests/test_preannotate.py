@@ -709,3 +709,12 @@ def test_a_titled_person_who_said_in_a_statement_stays_a_person(tmp_path):
     assert {s["label"] for s in spans if doc.text[s["start"]:s["end"]] == "Julius Genachowski"} == {"PERSON"}
     roles = {(c["slots"]["person"][0]["text"], c["slots"]["organization"][0]["text"]) for c in found if c["type"] == "role"}
     assert ("Julius Genachowski", "FCC") in roles
+
+
+def test_a_word_of_a_title_alone_is_no_name(tmp_path):
+    doc, found, spans = preannotated_article(tmp_path, "Toyota results\n\n"
+        "Toyota raised its forecast. \"Our operating profits are on a recovery path,\" Senior Managing Director "
+        "Takahiko Ijichi said at a news conference in Tokyo.")
+    assert "Senior" not in {doc.text[s["start"]:s["end"]] for s in spans}
+    assert {(c["slots"]["person"][0]["text"], c["slots"]["organization"][0]["text"]) for c in found if c["type"] == "role"} \
+        == {("Takahiko Ijichi", "Toyota")}

@@ -80,6 +80,8 @@ class Preannotator:
         spans = [s for s in spans if s["kb_id"] or amounts.free(s["start"], s["end"]) or not _value_overlaps(s, values)]
         titles = self.titles(lang)
         spans = titled_people(doc, completed_names(doc, spans, titles), titles)
+        # "Senior" of "Senior Managing Director Takahiko Ijichi", taken alone for a name, is a word of a title
+        spans = [s for s in spans if s["kb_id"] or text[s["start"]:s["end"]].lower() not in cues.title_lead]
         spans = consistent_names(text, short_forms(text, launched_products(text, relabelled(text, spans, cues, titles), cues), cues))
         mentions = [Mention(s["start"], s["end"], text[s["start"]:s["end"]], s["label"], s["kb_id"], self.kb.canonical(s["kb_id"]),
                             s.pop("is_subject")) for s in spans if s["label"] not in VALUE_LABEL_KINDS]
