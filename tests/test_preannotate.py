@@ -718,3 +718,10 @@ def test_a_word_of_a_title_alone_is_no_name(tmp_path):
     assert "Senior" not in {doc.text[s["start"]:s["end"]] for s in spans}
     assert {(c["slots"]["person"][0]["text"], c["slots"]["organization"][0]["text"]) for c in found if c["type"] == "role"} \
         == {("Takahiko Ijichi", "Toyota")}
+
+
+def test_a_figure_in_a_clause_about_a_name_is_that_names(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "China Telecom overtakes Unicom\n\n"
+        "China Telecom now ranks third behind China Mobile and Reliance Jio, which hit 355 million subscribers at end-September.")
+    counts = {(c["slots"]["subject"][0]["text"], c["slots"]["count"][0]["value"]["value"]) for c in found if c["type"] == "user_metric"}
+    assert counts == {("Reliance Jio", 355e6)}

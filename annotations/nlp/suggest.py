@@ -290,7 +290,7 @@ def _tree_steps(a: Token, b: Token) -> int:
 
 
 PLACE_LABELS = ("GPE", "LOC")
-BRACKETED = re.compile(r"\s*\(\s*(?:[^(),;]{1,30},\s*)?")  # "Vodafone (207.37 million, " before "17.53 per cent"
+BRACKETED = re.compile(r"\s*\(\s*(?:[^(),;]{1,30}(?:,\s*|\s))?")  # "Vodafone (207.37 million, ", "I-PACE (sales of "
 
 
 def _fuller(suggestion: Suggestion) -> tuple:
@@ -830,6 +830,11 @@ class Suggester:
                 inside = [m for m in pool if lo <= m.start and m.end <= hi
                           and not any(a <= m.start < b for a, b in clauses)
                           and not self.cues.place_after.match(sentence.text, m.end)]  # not "Stockholm-based"
+                if child.dep_ in ("nsubj", "nsubjpass") and child.tag_ == "WDT" and node.dep_ == "relcl":
+                    # "Reliance Jio, which hit 355 million at end-September": the name the clause is about
+                    named = [m for m in pool if m.start <= node.head.idx < m.end]
+                    if named:
+                        return named[0]
                 if company and child.dep_ in ("nsubj", "nsubjpass", "poss") and self._points_back(child):
                     return "anaphor"  # "it", "its", "the Stockholm-based company": the one the article is about
                 if (company and child.dep_ in ("nsubj", "nsubjpass") and not any(lo <= m.start < hi for m in pool)
