@@ -725,3 +725,10 @@ def test_a_figure_in_a_clause_about_a_name_is_that_names(tmp_path):
         "China Telecom now ranks third behind China Mobile and Reliance Jio, which hit 355 million subscribers at end-September.")
     counts = {(c["slots"]["subject"][0]["text"], c["slots"]["count"][0]["value"]["value"]) for c in found if c["type"] == "user_metric"}
     assert counts == {("Reliance Jio", 355e6)}
+
+
+def test_shares_of_the_companies_that_came_next(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "India phones\n\n"
+        "Xiaomi led the market with a 29% share. Vivo came second with a 17.6% share, and Samsung was third with 16% of the market.")
+    shares = {(c["slots"]["subject"][0]["text"], c["slots"]["share"][0]["value"]["value"]) for c in found if c["type"] == "market_share"}
+    assert shares == {("Xiaomi", 29.0), ("Vivo", 17.6), ("Samsung", 16.0)}
