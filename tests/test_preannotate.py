@@ -116,7 +116,7 @@ def test_quality_on_real_news_nobody_here_wrote_does_not_fall_back(capsys):
     assert run_cli("evaluate", "--corpus", ROOT / "tests/data/realnews/test", "--json") == 0
     figures = json.loads(capsys.readouterr().out)
     lenient, strict = figures["claims"]["overall"], figures["strict"]["overall"]
-    assert lenient["recall"] >= 0.51 and lenient["precision"] >= 0.57 and strict["recall"] >= 0.39
+    assert lenient["recall"] >= 0.53 and lenient["precision"] >= 0.59 and strict["recall"] >= 0.40
     # confidence means something: suggestions at 0.7 or more are right more often than those under 0.6
     bands = figures["reliability"]
     high = [b for b in bands if b["from"] >= 0.7]
