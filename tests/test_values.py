@@ -197,6 +197,8 @@ def test_an_indian_company_fiscal_year_ends_in_march():
         {"kind": "period", "text": "the second quarter", "value": "2020-Q3", "start": "2020-07-01", "end": "2020-09-30"}]
     found = ENGLISH.find("Fares rose in the third quarter. Profit for the year to March 2014 will rise.", date(2013, 1, 28))
     assert [v.value["value"] for v in found if v.kind == "period"] == ["2012-Q4", "2013-04/2014-03"]
+    found = ENGLISH.find("IKEA's profit in the year to last August rose. Sales rose in the second quarter.", date(2012, 3, 20))
+    assert [v.value["value"] for v in found if v.kind == "period"] == ["2010-09/2011-08", "2011-12/2012-02"]  # not a calendar quarter
     found = ENGLISH.find("Profit was $5 billion in the second quarter", date(2020, 7, 28))
     assert [v.value["value"] for v in found if v.kind == "period"] == ["2020-Q2"]
     assert only("the first six months of this year", published=date(2019, 10, 28))["value"] == "2019-H1"

@@ -456,7 +456,7 @@ class LanguageValues:
             return []
         counts, months = phrase_alternation(self.month_counts), phrase_alternation(spec["months_words"])
         until, years = phrase_alternation(spec["until_words"]), phrase_alternation(spec["year_words"])
-        last = rf"(?:(?:{phrase_alternation(spec['last_words'])})\s+)?" if spec.get("last_words") else ""
+        last = rf"(?:(?P<last>{phrase_alternation(spec['last_words'])})\s+)?" if spec.get("last_words") else ""
         ending = rf"\s+(?:{until})\s+{last}(?P<month>{month})(?:\s+\d{{1,2}}(?!\d))?(?:,?\s+{year})?"
         return [("stretch", re.compile(rf"{the}(?P<n>{counts})\s+{months}{ending}", flags)),
                 ("stretch", re.compile(rf"{the}(?P<fy>{years}){ending}", flags)),
@@ -475,6 +475,8 @@ class LanguageValues:
             last = self.months[groups["month"].lower().rstrip(".")]
             if groups.get("year"):
                 year = int(groups["year"])
+            elif published is not None and groups.get("last"):  # "the year to last August": the August before the article
+                year = published.year if last < published.month else published.year - 1
             elif published is not None:
                 year = _nearest_year(published, last)
             else:
@@ -570,8 +572,11 @@ def _fiscal_quarter(n: int, year_end: int, published: date) -> dict:
     """The company's nth quarter nearest the article's date, for a year ending in that month."""
     last_month = (year_end + 3 * n - 1) % 12 + 1
     year = _nearest_year(published, last_month)
-    return _span(f"{year}-Q{(last_month + 2) // 3}", date(year, last_month - 2, 1), _month_end(year, last_month)) if last_month % 3 == 0 \
-        else _span(f"{year}-{last_month:02d}", date(year, last_month, 1), _month_end(year, last_month))
+    first_month, first_year = (last_month - 3) % 12 + 1, year if last_month > 2 else year - 1
+    start, end = date(first_year, first_month, 1), _month_end(year, last_month)
+    if last_month % 3 == 0:
+        return _span(f"{year}-Q{last_month // 3}", start, end)
+    return _span(f"{first_year}-{first_month:02d}/{year}-{last_month:02d}", start, end)
 
 
 FISCAL = re.compile(r"FY(?P<year>\d{4})(?:-Q(?P<q>[1-4]))?")
