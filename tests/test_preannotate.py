@@ -732,3 +732,11 @@ def test_shares_of_the_companies_that_came_next(tmp_path):
         "Xiaomi led the market with a 29% share. Vivo came second with a 17.6% share, and Samsung was third with 16% of the market.")
     shares = {(c["slots"]["subject"][0]["text"], c["slots"]["share"][0]["value"]["value"]) for c in found if c["type"] == "market_share"}
     assert shares == {("Xiaomi", 29.0), ("Vivo", 17.6), ("Samsung", 16.0)}
+
+
+def test_it_is_the_company_its_sentence_named_where_the_article_has_none(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Verizon wins buyout approval\n\n"
+        "\u201cVerizon Communications Inc. (NYSE, Nasdaq: VZ) today announced that it has received the approvals needed "
+        "from the Federal Communications Commission to acquire Vodafone\u2019s U.S. group.")
+    approvals = {(c["slots"]["target"][0]["text"], c["slots"]["authority"][0]["text"]) for c in found if c["type"] == "regulatory_action"}
+    assert ("Verizon Communications Inc.", "the Federal Communications Commission") in approvals

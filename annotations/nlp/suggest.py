@@ -581,7 +581,8 @@ class Suggester:
             return [], set()
         pointers = [Mention(m.start(), m.end(), m.group(), "") for m in self.cues.anaphor.finditer(sentence.text, sentence.start, sentence.end)]
         marked = Marked.of(sentence.text, sentence.start, sentence.end, sentence.mentions, sentence.values, pointers)
-        pointed = context.topic or (context.subjects[-1] if context.subjects else None)  # "it": the company the article is about
+        # "it": the company the article is about, else the last one named (a place is no "it" of a phrasing)
+        pointed = context.topic or next((m for m in reversed(context.subjects) if m.label not in PLACE_LABELS), None)
         found, bound = [], set()
         for claim_type, phrasing in self.phrasings:
             for filled in marked.matches(phrasing):
@@ -589,12 +590,13 @@ class Suggester:
                 for name, items in filled.items():
                     slot = claim_type.slots[name]
                     if slot.kind == "entity":  # the phrasing says what the name is, whatever the model labelled it
-                        items = [pointed if m in pointers else m for m in items]
+                        said = [m for m in items if m not in pointers]  # names said here, not "it"
+                        items = [(pointed or self._named_before(sentence, m)) if m in pointers else m for m in items]
                         if None not in items:  # "co-owned by News Corp, Walt Disney Co and NBC Universal"
                             items = list(dict.fromkeys(listed for m in items for listed in sentence.listed_with(m)))
                         # a company or product the model labelled otherwise ("Facebook" the product as an
                         # investor) takes the slot's label; a nationality or a place ("Spanish-owned") fills nothing
-                        if (None in items or any(self._reports(sentence.text, sentence.start, m) for m in items)
+                        if (None in items or any(self._reports(sentence.text, sentence.start, m) for m in said)
                                 or not all(slot.accepts_label(m.label) or (m.label in self.actor_labels and m.label not in PLACE_LABELS)
                                            for m in items)):
                             break
@@ -615,6 +617,15 @@ class Suggester:
                             bound.update(v["start"] for vs in suggestion.slots.values() for v in vs
                                          if (v.get("value") or {}).get("kind") in ANCHOR_KINDS)
         return found, bound
+
+    def _named_before(self, sentence: Sentence, pointer: Mention) -> Mention | None:
+        """Where the article has no company of its own, the company "it" stands for: the last one its
+        sentence named before it ("Verizon Communications Inc. announced that it has received")."""
+        text = sentence.text
+        before = [m for m in sentence.mentions if m.end <= pointer.start and m.label in self.actor_labels
+                  and m.label not in PLACE_LABELS and not self._reports(text, sentence.start, m)
+                  and text.rfind("(", sentence.start, m.start) <= text.rfind(")", sentence.start, m.start)]  # not "(NYSE, Nasdaq: VZ)"
+        return before[-1] if before else None
 
     def _fill(self, claim_type: ClaimType, sentence: Sentence, trigger, anchor: ValueMention | None,
               mentions: list[Mention], context: Context, given: dict[str, list[dict]] | None = None) -> Suggestion | None:
