@@ -740,3 +740,12 @@ def test_it_is_the_company_its_sentence_named_where_the_article_has_none(tmp_pat
         "from the Federal Communications Commission to acquire Vodafone\u2019s U.S. group.")
     approvals = {(c["slots"]["target"][0]["text"], c["slots"]["authority"][0]["text"]) for c in found if c["type"] == "regulatory_action"}
     assert ("Verizon Communications Inc.", "the Federal Communications Commission") in approvals
+
+
+def test_each_possessor_owns_the_figure_after_its_name(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Canalys smartphones\n\n"
+        "Huawei grew. It may have witnessed a 29% growth in this quarter, which is considerably higher than "
+        "Samsung\u2019s 11% and Apple\u2019s (minus) 7%, but there is still uncertainty looming around the Chinese "
+        "giant\u2019s presence in international markets.")
+    changes = {(c["slots"]["subject"][0]["text"], c["slots"]["change"][0]["value"]["value"]) for c in found if c["type"] == "growth"}
+    assert {("Samsung", 11.0), ("Apple", -7.0)} <= changes

@@ -158,6 +158,7 @@ def test_a_year_before_a_number_is_no_range_and_a_stock_code_is_no_number():
     assert ENGLISH.find("minivehicle unit Daihatsu Motor Co ( 7262.T ) and Geely ( 0175.HK )") == []
     assert [v.text for v in ENGLISH.find("profit doubled")] == ["doubled"]
     assert [(v.kind, v.value["value"]) for v in ENGLISH.find("registering a 6x growth")] == [("percent", 500.0)]
+    assert only("Apple’s (minus) 7%")["value"] == -7.0
     assert [v.kind for v in ENGLISH.find("a 6xl shirt")] == ["count"]
 
 

@@ -290,6 +290,7 @@ def _tree_steps(a: Token, b: Token) -> int:
 
 
 PLACE_LABELS = ("GPE", "LOC")
+POSSESSED = re.compile(r"['’]s\s+(?:\([a-z]+\)\s*)?")  # "Samsung’s 11% and Apple’s (minus) 7%"
 BRACKETED = re.compile(r"\s*\(\s*(?:[^(),;]{1,30}(?:,\s*|\s))?")  # "Vodafone (207.37 million, ", "I-PACE (sales of "
 
 
@@ -805,15 +806,17 @@ class Suggester:
         return chosen, how
 
     def _named_with(self, sentence: Sentence, focus, pool: list[Mention]) -> Mention | None:
-        """The name a figure is bracketed with or given "with" ("followed by Oppo (31.1 million); Realme
-        (15.1 million)", "Vodafone (207.37 million, 17.53 per cent)", "Reliance Jio with 138.62 million
-        and 11.72 per cent market share"): each figure is its own name's, whatever the parse joins."""
+        """The name a figure is bracketed with, given "with" or owned by ("followed by Oppo (31.1 million);
+        Realme (15.1 million)", "Vodafone (207.37 million, 17.53 per cent)", "Reliance Jio with 138.62
+        million and 11.72 per cent market share", "Samsung’s 11%"): each figure is its own name's,
+        whatever the parse joins."""
         text = sentence.text
         for m in sorted((m for m in pool if m.end <= focus[0]), key=lambda m: -m.end):
             between = text[m.end:focus[0]]
             if any(m.end <= other.start < focus[0] for other in sentence.mentions):
                 return None
-            if BRACKETED.fullmatch(between) or self.cues.figure_with.fullmatch(between):
+            possessive = POSSESSED.fullmatch(between) or (m.text.endswith(("'s", "’s")) and POSSESSED.fullmatch("'s" + between))
+            if BRACKETED.fullmatch(between) or self.cues.figure_with.fullmatch(between) or possessive:
                 return m
             return None
         return None

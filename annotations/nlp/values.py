@@ -147,7 +147,7 @@ class LanguageValues:
         minus = phrase_alternation(self.minus_words) if self.minus_words else "(?!x)x"
         # "a 14.6 market share": a share written without its percent sign is in percent all the same
         share = rf"|(?=\s+(?:{phrase_alternation(spec['share_words'])})(?![\w]))" if spec.get("share_words") else ""
-        self.percent = re.compile(rf"(?P<sign>[-+−]|{minus}\s+)?{num}(?:\s?(?P<pct>{pct}){share})", flags)
+        self.percent = re.compile(rf"(?P<sign>[-+−]|\(?{minus}\)?\s+)?{num}(?:\s?(?P<pct>{pct}){share})", flags)  # "(minus) 7%"
         # a number followed by a unit is no count ("2 hours", "12 MP", "5000 mAh")
         units = phrase_alternation(spec.get("units") or [])
         unit_stop = rf"(?!\s*(?:-?\s*{units}|[-.,]?\d))"
@@ -294,7 +294,7 @@ class LanguageValues:
             if not m.group("pct") and (YEAR.fullmatch(m.group("num")) or not 0 < (self.number(m.group("num")) or 0) <= 100):
                 continue  # "the 2019 market share": no share without its sign but a plain one
             for start, end, value in self._numbers(text, m, scaled=False):
-                if m.group("sign") and (m.group("sign").strip() in ("-", "−") or m.group("sign").strip().lower() in self.minus_words):
+                if m.group("sign") and (m.group("sign").strip() in ("-", "−") or m.group("sign").strip(" ()").lower() in self.minus_words):
                     value["value"] = -value["value"]
                 add(start, end, "percent", value)
         for shape, pattern in self.periods:
