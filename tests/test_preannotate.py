@@ -749,3 +749,10 @@ def test_each_possessor_owns_the_figure_after_its_name(tmp_path):
         "giant\u2019s presence in international markets.")
     changes = {(c["slots"]["subject"][0]["text"], c["slots"]["change"][0]["value"]["value"]) for c in found if c["type"] == "growth"}
     assert {("Samsung", 11.0), ("Apple", -7.0)} <= changes
+
+
+def test_the_company_of_a_subject_comes_before_the_place_in_it(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Airtel results\n\n"
+        "Bharti Airtel reported a loss. Bharti Airtel\u2019s customer base in India rose 5.2% to 320.6 million during the quarter.")
+    changes = {(c["slots"]["subject"][0]["text"], c["slots"]["change"][0]["value"]["value"]) for c in found if c["type"] == "growth"}
+    assert changes == {("Bharti Airtel", 5.2)}

@@ -857,8 +857,8 @@ class Suggester:
                 if inside and reported:  # "Gartner reckons that ...": the one who speaks, if no one else
                     speaker = speaker or min(inside, key=lambda m: abs(m.start - child.idx))
                     continue
-                if inside:
-                    return min(inside, key=lambda m: abs(m.start - child.idx))
+                if inside:  # a company of the subject before a place in it ("Bharti Airtel’s customer base in India")
+                    return min(inside, key=lambda m: (m.label in PLACE_LABELS, abs(m.start - child.idx)))
             if node.dep_ == "ROOT":
                 break
         return speaker
