@@ -756,3 +756,10 @@ def test_the_company_of_a_subject_comes_before_the_place_in_it(tmp_path):
         "Bharti Airtel reported a loss. Bharti Airtel\u2019s customer base in India rose 5.2% to 320.6 million during the quarter.")
     changes = {(c["slots"]["subject"][0]["text"], c["slots"]["change"][0]["value"]["value"]) for c in found if c["type"] == "growth"}
     assert changes == {("Bharti Airtel", 5.2)}
+
+
+def test_sales_that_advanced_grew(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Samsung profit\n\n"
+        "Samsung Electronics said Friday its operating profit hit a record. Sales advanced 4.7 percent to reach 65 trillion won.")
+    assert [c["slots"]["change"][0]["value"]["value"] for c in found
+            if c["type"] == "growth" and c["slots"]["subject"][0]["text"].startswith("Samsung")] == [4.7]
