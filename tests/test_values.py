@@ -240,3 +240,10 @@ def test_a_period_compared_with_is_marked_and_a_stretch_is_not():
     found = ENGLISH.find("revenue rose 17 percent over the corresponding period in 2018, and 36 percent from 2018")
     assert [v.value.get("compared") for v in found if v.kind == "period"] == [True, True]
     assert [v.value.get("compared") for v in ENGLISH.find("from 2018 to 2020") if v.kind == "period"] == [None, None]
+
+
+def test_an_amount_compared_with_money_takes_its_currency():
+    found = ENGLISH.find("a 2007 profit of 967.8 million yuan ($136.7 million) versus 219.94 million a year earlier.")
+    assert [(v.kind, v.value.get("currency"), v.value["value"]) for v in found if v.kind in ("money", "count")] == [
+        ("money", "CNY", 967.8e6), ("money", "CNY", 219.94e6)]
+    assert [v.kind for v in ENGLISH.find("revenue of $5 billion from 3 million users")] == ["money", "count"]

@@ -324,7 +324,23 @@ class LanguageValues:
             n = self.ordinals.get(m.group("word").lower()) if m.group("word") else int(m.group("n"))
             add(m.start(), m.end(), "ordinal", {"value": n})
         found.sort(key=lambda v: v.start)
-        return _on_the_fiscal_calendar(found, self.fiscal_year_ends, published)
+        return _on_the_fiscal_calendar(self._same_currency(text, found), self.fiscal_year_ends, published)
+
+    def _same_currency(self, text: str, found: list[ValueMention]) -> list[ValueMention]:
+        """"a profit of 967.8 million yuan versus 219.94 million a year earlier": an amount compared
+        with money, its currency left unsaid, is money in that currency."""
+        if self.compared_with is None:
+            return found
+        kept = []
+        for n, v in enumerate(found):
+            previous = next((p for p in reversed(found[:n]) if p.kind in ("money", "count", "percent")), None)
+            if (v.kind == "count" and previous is not None and previous.kind == "money" and re.search(r"\d\s*[a-zA-Z]", v.text)
+                    and self.compared_with.search(text, previous.end, v.start) and "." not in text[previous.end:v.start].replace("$", "")
+                    and v.start - previous.end < 80 and not COUNTED.match(text, v.end)):
+                value = {**v.value, "kind": "money", "currency": previous.value["currency"]}
+                v = ValueMention(v.start, v.end, "money", value)
+            kept.append(v)
+        return kept
 
     def _money_ranges(self, text: str, money: list) -> list:
         """"315 million pounds to 320 million pounds": one amount from the first bound, the second
@@ -544,6 +560,9 @@ class LanguageValues:
         if which == "last_quarter":
             y, q = (y - 1, 4) if q == 1 else (y, q - 1)
         return _span(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+
+
+COUNTED = re.compile(r"\s+(?!(?:a|an|in|the|last|for|during|at|on|and|or|over|year|earlier|ago|previously|before)\b)[a-z]")  # "3 million users"
 
 
 def _on_the_fiscal_calendar(found: list[ValueMention], year_ends: dict[str, int], published: date | None) -> list[ValueMention]:
