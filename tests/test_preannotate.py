@@ -763,3 +763,10 @@ def test_sales_that_advanced_grew(tmp_path):
         "Samsung Electronics said Friday its operating profit hit a record. Sales advanced 4.7 percent to reach 65 trillion won.")
     assert [c["slots"]["change"][0]["value"]["value"] for c in found
             if c["type"] == "growth" and c["slots"]["subject"][0]["text"].startswith("Samsung")] == [4.7]
+
+
+def test_a_share_that_rose_by_points_to_a_level_is_that_level(tmp_path):
+    _, found, _ = preannotated_article(tmp_path, "Xiaomi leads\n\n"
+        "Xiaomi's market share rose 3 percentage points to 28% in the quarter, while Samsung's share fell to 24%.")
+    shares = {(c["slots"]["subject"][0]["text"], c["slots"]["share"][0]["value"]["value"]) for c in found if c["type"] == "market_share"}
+    assert shares == {("Xiaomi", 28.0), ("Samsung", 24.0)}
